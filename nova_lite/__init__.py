@@ -1,0 +1,1 @@
+"""nova-lite: a faithful mini-Nova."""

@@ -1,0 +1,1 @@
+"""The Compute API service: WSGI app, controllers, schemas and views."""

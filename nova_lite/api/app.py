@@ -1,0 +1,48 @@
+"""The Compute API as one WSGI application: ``make_app()``.
+
+The middleware stack, outermost first:
+
+1. ``ComputeReqIdMiddleware``: gives the request its ``req-<uuid>`` before
+   anything can log, and sets ``x-openstack-request-id`` and
+   ``x-compute-request-id`` on every response, including the 500s made by
+   the next layer.
+2. ``FaultWrapper``: whatever escapes below becomes a logged 500
+   ``computeFault``, never a traceback on the wire.
+3. ``URLMap``: ``/`` and ``/v2.1`` (version documents) answer here, before
+   authentication, so clients can discover the API; ``/v2.1/...`` goes on.
+4. auth (``[api] auth_strategy``): builds the RequestContext, with the
+   request id, into ``environ['nova.context']``; 401 without a token.
+5. ``VersionNegotiation``: the microversion (400 malformed, 406 out of
+   range), echoed with ``Vary`` on every response below it.
+6. ``APIRouter``: the one route table; 404 for unknown paths and 405 with
+   ``Allow`` for known paths asked with another method; then the
+   controller's ``Resource``.
+"""
+
+from nova_lite.api.openstack import auth
+from nova_lite.api.openstack.compute import routes
+from nova_lite.api.openstack import fault_wrapper
+from nova_lite.api.openstack import request_id
+from nova_lite.api.openstack import urlmap
+from nova_lite.api.openstack import version_negotiation
+import nova_lite.conf
+from nova_lite import objects
+
+CONF = nova_lite.conf.CONF
+
+
+def make_app():
+    """The whole Compute API WSGI application, configured from CONF.
+
+    The caller has parsed the configuration and set up logging.
+
+    :returns: a WSGI application.
+    """
+    objects.register_all()
+    app = routes.APIRouter()
+    app = version_negotiation.VersionNegotiation(app)
+    app = auth.auth_middleware(CONF.api.auth_strategy)(app)
+    app = urlmap.URLMap(app)
+    app = fault_wrapper.FaultWrapper(app)
+    app = request_id.ComputeReqIdMiddleware(app)
+    return app

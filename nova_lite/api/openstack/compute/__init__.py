@@ -1,0 +1,1 @@
+"""Controllers of the Compute API v2.1 resources and their route table."""

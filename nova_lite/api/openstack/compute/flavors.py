@@ -1,0 +1,88 @@
+"""The /flavors controller: list (brief and detailed) and show."""
+
+from oslo_utils import strutils
+import webob.exc
+
+from nova_lite.api.openstack import common
+from nova_lite.api.openstack.compute.schemas import flavors as schema
+from nova_lite.api.openstack.compute.views import flavors as views_flavors
+from nova_lite.api.openstack import wsgi
+from nova_lite.api import validation
+from nova_lite import exception
+from nova_lite import objects
+
+
+class FlavorsController(wsgi.Controller):
+    """Flavors anyone may read; their management is flavor_manage.py."""
+
+    _view_builder_class = views_flavors.ViewBuilder
+
+    @wsgi.expected_errors(400)
+    @validation.query_schema(schema.index_query)
+    def index(self, req):
+        """Brief list: id, name, links."""
+        return self._view_builder.index(req, self._get_flavors(req))
+
+    @wsgi.expected_errors(400)
+    @validation.query_schema(schema.index_query)
+    def detail(self, req):
+        """Full list."""
+        return self._view_builder.detail(req, self._get_flavors(req))
+
+    @wsgi.expected_errors(404)
+    def show(self, req, id):
+        """One flavor, disabled and private ones included."""
+        context = req.environ['nova.context']
+        flavor = objects.Flavor.get_by_flavor_id(context, id)
+        return self._view_builder.show(req, flavor)
+
+    def _get_flavors(self, req):
+        context = req.environ['nova.context']
+        filters = {}
+        sort_key = req.params.get('sort_key') or 'flavorid'
+        sort_dir = req.params.get('sort_dir') or 'asc'
+        limit, marker = common.get_limit_and_marker(req)
+
+        if context.is_admin:
+            # NOTE: only admins may see private flavors of every project;
+            # the default is still "public only".
+            filters['is_public'] = _parse_is_public(
+                req.params.get('is_public'))
+        else:
+            filters['is_public'] = True
+            filters['disabled'] = False
+
+        for param, key in (('minRam', 'min_memory_mb'),
+                           ('minDisk', 'min_root_gb')):
+            if param in req.params:
+                try:
+                    filters[key] = int(req.params[param])
+                except ValueError:
+                    raise webob.exc.HTTPBadRequest(
+                        explanation='Invalid %s filter [%s]' % (
+                            param, req.params[param]))
+
+        try:
+            return objects.FlavorList.get_all(
+                context, filters=filters, sort_key=sort_key,
+                sort_dir=sort_dir, limit=limit, marker=marker)
+        except exception.MarkerNotFound:
+            raise webob.exc.HTTPBadRequest(
+                explanation='marker [%s] not found' % marker)
+
+
+def _parse_is_public(is_public):
+    """True (public only, the default), False (private only) or None
+    (both, for ``is_public=none``).
+
+    :raises: HTTPBadRequest for anything else.
+    """
+    if is_public is None:
+        return True
+    if is_public.lower() == 'none':
+        return None
+    try:
+        return strutils.bool_from_string(is_public, strict=True)
+    except ValueError:
+        raise webob.exc.HTTPBadRequest(
+            explanation='Invalid is_public filter [%s]' % is_public)

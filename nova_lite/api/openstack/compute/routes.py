@@ -1,0 +1,104 @@
+"""The route table of /v2.1/: every path, its methods and controllers.
+
+Each path is also served under ``/{project_id}/`` (optional since 2.18);
+links in answers keep whichever shape the request used. A known path asked
+with another method answers 405 with ``Allow``; an unknown path 404.
+"""
+
+import webob.dec
+
+from nova_lite.api.openstack import common
+from nova_lite.api.openstack.compute import flavor_manage
+from nova_lite.api.openstack.compute import flavors
+from nova_lite.api.openstack.compute import flavors_extraspecs
+from nova_lite.api.openstack.compute import keypairs
+from nova_lite.api.openstack.compute import servers
+from nova_lite.api.openstack.compute import services
+from nova_lite.api.openstack.compute import versions
+from nova_lite.api.openstack import wsgi
+from nova_lite import routing
+
+# NOTE: Nova's default: hex and dashes only, which keeps /{project_id}/...
+# from shadowing literal first segments such as "servers" or "flavors".
+PROJECT_ID_REGEX = r'[0-9a-f\-]+'
+
+ROUTE_LIST = (
+    ('/', {
+        'GET': (versions.VersionsController, 'show'),
+    }),
+    ('/flavors', {
+        'GET': (flavors.FlavorsController, 'index'),
+        'POST': (flavor_manage.FlavorManageController, 'create'),
+    }),
+    ('/flavors/detail', {
+        'GET': (flavors.FlavorsController, 'detail'),
+    }),
+    ('/flavors/{id}', {
+        'GET': (flavors.FlavorsController, 'show'),
+        'DELETE': (flavor_manage.FlavorManageController, 'delete'),
+    }),
+    ('/flavors/{flavor_id}/os-extra_specs', {
+        'GET': (flavors_extraspecs.FlavorExtraSpecsController, 'index'),
+        'POST': (flavors_extraspecs.FlavorExtraSpecsController, 'create'),
+    }),
+    ('/flavors/{flavor_id}/os-extra_specs/{id}', {
+        'GET': (flavors_extraspecs.FlavorExtraSpecsController, 'show'),
+        'PUT': (flavors_extraspecs.FlavorExtraSpecsController, 'update'),
+        'DELETE': (flavors_extraspecs.FlavorExtraSpecsController, 'delete'),
+    }),
+    ('/os-keypairs', {
+        'GET': (keypairs.KeypairController, 'index'),
+        'POST': (keypairs.KeypairController, 'create'),
+    }),
+    ('/os-keypairs/{id}', {
+        'GET': (keypairs.KeypairController, 'show'),
+        'DELETE': (keypairs.KeypairController, 'delete'),
+    }),
+    ('/os-services', {
+        'GET': (services.ServiceController, 'index'),
+    }),
+    ('/servers', {
+        'GET': (servers.ServersController, 'index'),
+        'POST': (servers.ServersController, 'create'),
+    }),
+    ('/servers/detail', {
+        'GET': (servers.ServersController, 'detail'),
+    }),
+    ('/servers/{id}', {
+        'GET': (servers.ServersController, 'show'),
+        'PUT': (servers.ServersController, 'update'),
+        'DELETE': (servers.ServersController, 'delete'),
+    }),
+    ('/servers/{id}/action', {
+        'POST': (servers.ServersController, 'action'),
+    }),
+)
+
+
+class APIRouter(object):
+    """Route a request to the ``Resource`` of its controller.
+
+    :param route_list: (path, {method: (controller class, action)}) pairs;
+        one controller instance serves all of its routes.
+    """
+
+    def __init__(self, route_list=ROUTE_LIST):
+        self.table = routing.RouteTable(
+            route_list, wsgi.Resource,
+            prefixes=['/{project_id:%s}' % PROJECT_ID_REGEX])
+
+    @webob.dec.wsgify(RequestClass=wsgi.Request)
+    def __call__(self, req):
+        handlers, match = self.table.match(req.path_info)
+        if handlers is None:
+            return wsgi.fault(404)
+        if req.method not in handlers:
+            return wsgi.fault(
+                405, 'The method %s is not allowed for this resource.'
+                % req.method, headers={'Allow': ', '.join(sorted(handlers))})
+        resource, action = handlers[req.method]
+        match['action'] = action
+        if match.get('project_id'):
+            req.environ[common.ENV_URL_PROJECT_ID] = match['project_id']
+        req.environ['wsgiorg.routing_args'] = ((), match)
+        return req.get_response(resource)

@@ -1,0 +1,416 @@
+"""The /servers controller: create, list, show, update, delete."""
+
+import secrets
+
+from oslo_log import log as logging
+from oslo_utils import strutils
+from oslo_utils import timeutils
+from oslo_utils import uuidutils
+import webob.exc
+
+from nova_lite.api.openstack import api_version_request
+from nova_lite.api.openstack import common
+from nova_lite.api.openstack.compute.schemas import servers as schema
+from nova_lite.api.openstack.compute.views import servers as views_servers
+from nova_lite.api.openstack import wsgi
+from nova_lite.api import validation
+from nova_lite.compute import api as compute
+import nova_lite.conf
+from nova_lite import exception
+from nova_lite.policies import servers as server_policies
+
+CONF = nova_lite.conf.CONF
+LOG = logging.getLogger(__name__)
+
+SERVERS = server_policies.PREFIX
+TAG_SEARCH_FILTERS = ('tags', 'tags-any', 'not-tags', 'not-tags-any')
+PAGING_SORTING_PARAMS = ('sort_key', 'sort_dir', 'limit', 'marker')
+
+# NOTE: Nova's default symbol groups: no look-alikes (0/O, 1/l/I).
+_PASSWORD_SYMBOLS = ('23456789', 'ABCDEFGHJKLMNPQRSTUVWXYZ',
+                     'abcdefghijkmnopqrstuvwxyz')
+_PASSWORD_LENGTH = 12
+
+
+def generate_password(length=_PASSWORD_LENGTH):
+    """A random password with at least one symbol of each group."""
+    chars = [secrets.choice(group) for group in _PASSWORD_SYMBOLS]
+    alphabet = ''.join(_PASSWORD_SYMBOLS)
+    chars += [secrets.choice(alphabet) for _ in range(length - len(chars))]
+    # Shuffle so the guaranteed symbols are not always first.
+    return ''.join(secrets.SystemRandom().sample(chars, len(chars)))
+
+
+class ServersController(wsgi.Controller):
+    """Servers: the API's word for instances."""
+
+    def __init__(self):
+        super().__init__()
+        self.compute_api = compute.API()
+        self._view_builder = views_servers.ViewBuilder(self.compute_api)
+
+    # ---- list --------------------------------------------------------------
+
+    @wsgi.expected_errors((400, 403))
+    @validation.query_schema(schema.index_query_v226, '2.26')
+    @validation.query_schema(schema.index_query, '2.1', '2.25')
+    def index(self, req):
+        """Brief list of the caller's servers (all projects' for admins
+        asking ``all_tenants``)."""
+        context = req.environ['nova.context']
+        context.can(SERVERS % 'index')
+        return self._get_servers(req, is_detail=False)
+
+    @wsgi.expected_errors((400, 403))
+    @validation.query_schema(schema.index_query_v226, '2.26')
+    @validation.query_schema(schema.index_query, '2.1', '2.25')
+    def detail(self, req):
+        """Full list of the caller's servers."""
+        context = req.environ['nova.context']
+        context.can(SERVERS % 'detail')
+        return self._get_servers(req, is_detail=True)
+
+    def _get_servers(self, req, is_detail):
+        context = req.environ['nova.context']
+        search_opts = dict(req.GET)
+        _remove_invalid_options(context, search_opts,
+                                self._allowed_search_options(req))
+
+        for opt in search_opts:
+            if (opt in schema.JOINED_TABLE_QUERY_PARAMS_SERVERS or
+                    opt.startswith('_')):
+                raise webob.exc.HTTPBadRequest(
+                    explanation='Invalid filter field: %s.' % opt)
+
+        search_opts.pop('status', None)
+        if 'status' in req.GET:
+            vm_state, task_state = common.task_and_vm_state_from_status(
+                req.GET.getall('status'))
+            if not vm_state and not task_state:
+                if api_version_request.is_supported(req, '2.38'):
+                    raise webob.exc.HTTPBadRequest(
+                        explanation='Invalid status value')
+                return {'servers': []}
+            search_opts['vm_state'] = vm_state
+            # NOTE: 'default' means any task state: no task filter then.
+            if 'default' not in task_state:
+                search_opts['task_state'] = task_state
+
+        if 'changes-since' in search_opts:
+            try:
+                search_opts['changes-since'] = timeutils.parse_isotime(
+                    search_opts['changes-since'])
+            except ValueError:
+                raise webob.exc.HTTPBadRequest(
+                    explanation='Invalid filter field: changes-since.')
+
+        # NOTE: deleted servers are listed only when asked for, or when
+        # changes-since asks what changed (deletions included).
+        if 'deleted' not in search_opts:
+            if 'changes-since' not in search_opts:
+                search_opts['deleted'] = False
+        else:
+            search_opts['deleted'] = strutils.bool_from_string(
+                search_opts['deleted'], default=False)
+        if search_opts.get('vm_state') == ['deleted']:
+            if not context.is_admin:
+                raise webob.exc.HTTPForbidden(
+                    explanation='Only administrators may list deleted '
+                                'instances')
+            search_opts['deleted'] = True
+
+        if api_version_request.is_supported(req, '2.26'):
+            for tag_filter in TAG_SEARCH_FILTERS:
+                if tag_filter in search_opts:
+                    search_opts[tag_filter] = search_opts[
+                        tag_filter].split(',')
+
+        all_tenants = common.is_all_tenants(search_opts)
+        search_opts.pop('all_tenants', None)
+        list_context = context
+        if all_tenants:
+            policy = 'detail:get_all_tenants' if is_detail else (
+                'index:get_all_tenants')
+            context.can(SERVERS % policy)
+            list_context = context.elevated()
+        else:
+            # NOTE: without all_tenants, tenant_id must not widen the list.
+            search_opts.pop('tenant_id', None)
+            if context.project_id:
+                search_opts['project_id'] = context.project_id
+            else:
+                search_opts['user_id'] = context.user_id
+
+        limit, marker = common.get_limit_and_marker(req)
+        sort_keys, sort_dirs = common.get_sort_params(req.params)
+        sort_keys, sort_dirs = _remove_invalid_sort_keys(
+            context, sort_keys, sort_dirs,
+            schema.SERVER_LIST_IGNORE_SORT_KEY, ('host', 'node'))
+
+        try:
+            instances = self.compute_api.get_all(
+                list_context, search_opts=search_opts, limit=limit,
+                marker=marker, sort_keys=sort_keys, sort_dirs=sort_dirs)
+        except exception.MarkerNotFound:
+            raise webob.exc.HTTPBadRequest(
+                explanation='marker [%s] not found' % marker)
+        if is_detail:
+            return self._view_builder.detail(req, instances)
+        return self._view_builder.index(req, instances)
+
+    @staticmethod
+    def _allowed_search_options(req):
+        """Filters a non-admin may use; admins may use any."""
+        options = ('reservation_id', 'name', 'status', 'image', 'flavor',
+                   'ip', 'changes-since', 'all_tenants')
+        if api_version_request.is_supported(req, '2.5'):
+            options += ('ip6',)
+        if api_version_request.is_supported(req, '2.26'):
+            options += TAG_SEARCH_FILTERS
+        return options
+
+    # ---- one server --------------------------------------------------------
+
+    def _get_server(self, context, server_id, expected_attrs=None):
+        """The instance behind ``server_id``.
+
+        :raises: InstanceNotFound (404) for a malformed id, an unknown one,
+            or (for non-admins) another project's server.
+        """
+        if not uuidutils.is_uuid_like(server_id):
+            raise exception.InstanceNotFound(instance_id=server_id)
+        return self.compute_api.get(context, server_id,
+                                    expected_attrs=expected_attrs)
+
+    @wsgi.expected_errors(404)
+    def show(self, req, id):
+        """One server in full, with its fault when it is in ERROR."""
+        context = req.environ['nova.context']
+        instance = self._get_server(context, id, expected_attrs=['fault'])
+        context.can(SERVERS % 'show', target=_target(instance))
+        return self._view_builder.show(req, instance)
+
+    @wsgi.response(202)
+    @wsgi.expected_errors((400, 403, 409))
+    @validation.schema(schema.create, '2.1', '2.18')
+    @validation.schema(schema.create_v219, '2.19', '2.31')
+    @validation.schema(schema.create_v232, '2.32', '2.32')
+    @validation.schema(schema.create_v233, '2.33', '2.36')
+    @validation.schema(schema.create_v237, '2.37', '2.41')
+    @validation.schema(schema.create_v242, '2.42')
+    def create(self, req, body):
+        """Boot one or more servers; 202 before any of them runs."""
+        context = req.environ['nova.context']
+        server_dict = body['server']
+        password = (server_dict['adminPass'] if 'adminPass' in server_dict
+                    else generate_password())
+        name = common.normalize_name(server_dict['name'])
+        description = name
+        if api_version_request.is_supported(req, '2.19'):
+            description = server_dict.get('description')
+
+        min_count = int(server_dict.get('min_count', 1))
+        max_count = int(server_dict.get('max_count', min_count))
+        if min_count > max_count:
+            raise webob.exc.HTTPBadRequest(
+                explanation='min_count must be <= max_count')
+
+        availability_zone = server_dict.get('availability_zone')
+        target = {'project_id': context.project_id,
+                  'user_id': context.user_id,
+                  'availability_zone': availability_zone}
+        context.can(SERVERS % 'create', target)
+        if availability_zone and ':' in availability_zone:
+            # "zone:host[:node]" places the server by hand: admins only.
+            context.can(SERVERS % 'create:forced_host', {})
+
+        if (server_dict.get('block_device_mapping') or
+                server_dict.get('block_device_mapping_v2')):
+            raise webob.exc.HTTPBadRequest(
+                explanation='Block device mappings are not supported.')
+        if server_dict.get('personality'):
+            LOG.warning('Ignoring personality files of server %s: file '
+                        'injection is not supported; use user_data.', name)
+        image_href = server_dict.get('imageRef')
+        if not image_href:
+            raise webob.exc.HTTPBadRequest(
+                explanation='Missing imageRef attribute')
+
+        config_drive = server_dict.get('config_drive')
+        if config_drive is not None:
+            config_drive = strutils.bool_from_string(config_drive)
+        return_reservation_id = strutils.bool_from_string(
+            server_dict.get('return_reservation_id', False))
+        flavor_ref = common.get_id_from_href(server_dict['flavorRef'])
+
+        try:
+            flavor = self.compute_api.get_flavor_for_create(context,
+                                                            flavor_ref)
+            instances, reservation_id = self.compute_api.create(
+                context, flavor, image_href,
+                name=name,
+                description=description,
+                key_name=server_dict.get('key_name'),
+                user_data=server_dict.get('user_data'),
+                metadata=server_dict.get('metadata', {}),
+                availability_zone=availability_zone,
+                min_count=min_count,
+                max_count=max_count,
+                access_ip_v4=server_dict.get('accessIPv4'),
+                access_ip_v6=server_dict.get('accessIPv6'),
+                config_drive=config_drive,
+                requested_networks=_requested_networks(
+                    server_dict.get('networks')),
+                scheduler_hints=_scheduler_hints(body),
+                admin_password=password,
+                return_reservation_id=return_reservation_id)
+        except exception.ImageNotFound:
+            raise webob.exc.HTTPBadRequest(
+                explanation='Can not find requested image')
+        except exception.KeypairNotFound:
+            raise webob.exc.HTTPBadRequest(
+                explanation='Invalid key_name provided.')
+        except exception.NotFound as error:
+            # NOTE: whatever a create request names but is missing (flavor,
+            # network, ...) is a fault of the request, not a missing URL.
+            raise webob.exc.HTTPBadRequest(
+                explanation=error.format_message())
+
+        if return_reservation_id:
+            return wsgi.ResponseObject({'reservation_id': reservation_id})
+
+        server = self._view_builder.create(
+            req, instances[0], server_dict.get('security_groups'))
+        if CONF.api.enable_instance_password:
+            server['server']['adminPass'] = password
+        robj = wsgi.ResponseObject(server)
+        robj['Location'] = server['server']['links'][0]['href']
+        return robj
+
+    @wsgi.expected_errors(404)
+    @validation.schema(schema.update, '2.1', '2.18')
+    @validation.schema(schema.update_v219, '2.19')
+    def update(self, req, id, body):
+        """Rename a server, or change its description or access IPs."""
+        context = req.environ['nova.context']
+        instance = self._get_server(context, id)
+        context.can(SERVERS % 'update', target=_target(instance))
+
+        server = body['server']
+        updates = {}
+        if 'name' in server:
+            updates['display_name'] = common.normalize_name(server['name'])
+        if 'description' in server:
+            # None removes the description.
+            updates['display_description'] = server['description']
+        if 'accessIPv4' in server:
+            updates['access_ip_v4'] = server['accessIPv4']
+        if 'accessIPv6' in server:
+            updates['access_ip_v6'] = server['accessIPv6']
+        # NOTE: OS-DCF:diskConfig is accepted but not kept: nova-lite
+        # instances have no auto_disk_config (always MANUAL).
+
+        try:
+            instance = self.compute_api.update_instance(context, instance,
+                                                        updates)
+        except exception.InstanceNotFound:
+            raise webob.exc.HTTPNotFound(
+                explanation='Instance could not be found')
+        # NOTE: before 2.75 the answer leaves out every attribute that came
+        # from a v2.0 extension (addresses' types, AZ, states, ...).
+        return self._view_builder.show(
+            req, instance, extend_address=False, show_AZ=False,
+            show_config_drive=False, show_extended_attr=False,
+            show_host_status=False, show_keypair=False,
+            show_srv_usg=False, show_sec_grp=False,
+            show_extended_status=False, show_extended_volumes=False)
+
+    @wsgi.response(204)
+    @wsgi.expected_errors((404, 409))
+    def delete(self, req, id):
+        """Delete a server; it goes away asynchronously."""
+        context = req.environ['nova.context']
+        try:
+            instance = self._get_server(context, id)
+            context.can(SERVERS % 'delete', target=_target(instance))
+            self.compute_api.delete(context, instance)
+        except exception.InstanceNotFound:
+            raise webob.exc.HTTPNotFound(
+                explanation='Instance could not be found')
+
+
+def _target(instance):
+    return {'project_id': instance.project_id, 'user_id': instance.user_id}
+
+
+def _scheduler_hints(body):
+    if 'os:scheduler_hints' in body:
+        return body['os:scheduler_hints']
+    return body.get('OS-SCH-HNT:scheduler_hints', {})
+
+
+def _requested_networks(networks):
+    """The networks a create asks for, in the compute API's terms.
+
+    :returns: None (none stated), 'auto' or 'none' (2.37+), or a list of
+        ``{'network_id', 'port_id', 'address', 'tag'}``.
+    :raises: HTTPBadRequest for a network entry that cannot work.
+    """
+    if networks is None or isinstance(networks, str):
+        return networks
+    requested = []
+    for network in networks:
+        port_id = network.get('port')
+        address = network.get('fixed_ip')
+        network_id = None
+        if port_id:
+            if address is not None:
+                raise webob.exc.HTTPBadRequest(
+                    explanation="Specified Fixed IP '%s' cannot be used "
+                                "with port '%s': the two cannot be "
+                                "specified together." % (address, port_id))
+        else:
+            if 'uuid' not in network:
+                raise webob.exc.HTTPBadRequest(
+                    explanation="Bad network format: missing 'uuid'")
+            network_id = network['uuid']
+            if not uuidutils.is_uuid_like(network_id):
+                raise webob.exc.HTTPBadRequest(
+                    explanation='Bad networks format: network uuid is not '
+                                'in proper format (%s)' % network_id)
+        requested.append({'network_id': network_id, 'port_id': port_id,
+                          'address': address, 'tag': network.get('tag')})
+    return requested
+
+
+def _remove_invalid_options(context, search_options, allowed):
+    """Drop filters the caller may not use (all but paging for admins)."""
+    if context.can(SERVERS % 'allow_all_filters', fatal=False):
+        for key in PAGING_SORTING_PARAMS:
+            search_options.pop(key, None)
+        return
+    for opt in [opt for opt in search_options if opt not in allowed]:
+        LOG.debug("Removing option '%s' from query", opt)
+        search_options.pop(opt, None)
+
+
+def _remove_invalid_sort_keys(context, sort_keys, sort_dirs, ignored,
+                              admin_only):
+    """Drop ignored sort keys (and their directions); refuse admin-only
+    keys to others.
+
+    :raises: HTTPForbidden for an admin-only key asked by a non-admin.
+    """
+    keys = []
+    dirs = []
+    for index, key in enumerate(sort_keys):
+        if key in ignored:
+            continue
+        if key in admin_only and not context.is_admin:
+            raise webob.exc.HTTPForbidden(
+                explanation='Only administrators can sort servers by %s'
+                            % key)
+        keys.append(key)
+        if index < len(sort_dirs):
+            dirs.append(sort_dirs[index])
+    return keys, dirs

@@ -1,0 +1,42 @@
+"""Controllers of the version documents: ``GET /``, ``/v2.1``, ``/v2.1/``."""
+
+from nova_lite.api.openstack import api_version_request
+from nova_lite.api.openstack.compute.views import versions as views_versions
+from nova_lite.api.openstack import wsgi
+
+# NOTE: Nova also lists the legacy "v2.0" (DEPRECATED); nova-lite does not
+# serve /v2, and a document must not point clients at an endpoint that
+# answers 404.
+VERSIONS = {
+    'v2.1': {
+        'id': 'v2.1',
+        'status': 'CURRENT',
+        'version': api_version_request.MAX_VERSION,
+        'min_version': api_version_request.MIN_VERSION,
+        'updated': '2013-07-23T11:33:21Z',
+        'links': [{'rel': 'describedby', 'type': 'text/html',
+                   'href': 'https://docs.openstack.org/'}],
+        'media-types': [{
+            'base': 'application/json',
+            'type': 'application/vnd.openstack.compute+json;version=2.1',
+        }],
+    },
+}
+
+
+class Versions(wsgi.Controller):
+    """``GET /``: every API version this service offers."""
+
+    @wsgi.expected_errors(())
+    def index(self, req):
+        builder = views_versions.get_view_builder(req)
+        return builder.build_versions(VERSIONS)
+
+
+class VersionsController(wsgi.Controller):
+    """``GET /v2.1`` and ``GET /v2.1/``: the v2.1 document."""
+
+    @wsgi.expected_errors(())
+    def show(self, req):
+        builder = views_versions.get_view_builder(req)
+        return builder.build_version(VERSIONS['v2.1'])

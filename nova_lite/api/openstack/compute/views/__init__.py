@@ -1,0 +1,1 @@
+"""View builders: API resources as the dictionaries clients receive."""

@@ -1,0 +1,44 @@
+"""The top of the API's URL space: version documents and /v2.1/.
+
+``/`` lists the API versions and ``/v2.1`` describes v2.1; both answer
+without authentication, as in Nova, so a client can discover the API
+before it has a token. Everything under ``/v2.1/`` goes to the API
+application with ``/v2.1`` moved into SCRIPT_NAME, so links the API builds
+from the request's application URL keep any prefix it is mounted under.
+"""
+
+import webob.dec
+
+from nova_lite.api.openstack.compute import versions
+from nova_lite.api.openstack import wsgi
+
+API_PREFIX = '/v2.1'
+
+
+class URLMap(object):
+
+    def __init__(self, api_app):
+        self.api_app = api_app
+        self.versions = wsgi.Resource(versions.Versions())
+        self.version_v21 = wsgi.Resource(versions.VersionsController())
+
+    @webob.dec.wsgify(RequestClass=wsgi.Request)
+    def __call__(self, req):
+        path = req.path_info
+        if path in ('', '/'):
+            return self._document(req, self.versions, 'index')
+        if path == API_PREFIX:
+            return self._document(req, self.version_v21, 'show')
+        if path.startswith(API_PREFIX + '/'):
+            req.path_info_pop()
+            return req.get_response(self.api_app)
+        return wsgi.fault(404)
+
+    @staticmethod
+    def _document(req, resource, action):
+        if req.method != 'GET':
+            return wsgi.fault(
+                405, 'The method %s is not allowed for this resource.'
+                % req.method, headers={'Allow': 'GET'})
+        req.environ['wsgiorg.routing_args'] = ((), {'action': action})
+        return req.get_response(resource)

@@ -1,0 +1,447 @@
+"""The compute API: checks a request against flavors, images and quota,
+writes the records, and hands the work to the conductor or a compute host.
+
+The REST layer calls this; it never calls a manager directly.
+"""
+
+import base64
+import hashlib
+import secrets
+import string
+
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import serialization
+from cryptography import x509
+from oslo_log import log as logging
+from oslo_utils import uuidutils
+
+from nova_lite.compute import instance_actions
+from nova_lite.compute import power_state
+from nova_lite.compute import rpcapi as compute_rpcapi
+from nova_lite.compute import task_states
+from nova_lite.compute import vm_states
+from nova_lite.conductor import api as conductor_api
+from nova_lite import conf
+from nova_lite import context as nova_context
+from nova_lite import exception
+from nova_lite.image import glance
+from nova_lite import objects
+from nova_lite import quota
+
+CONF = conf.CONF
+LOG = logging.getLogger(__name__)
+
+COMPUTE_BINARY = 'nova-lite-compute'
+
+
+def _reservation_id():
+    alphabet = string.ascii_lowercase + string.digits
+    return 'r-' + ''.join(secrets.choice(alphabet) for _ in range(8))
+
+
+class API:
+    """Server operations as the REST layer asks for them."""
+
+    def __init__(self):
+        self.compute_task_api = conductor_api.ComputeTaskAPI()
+        self.compute_rpcapi = compute_rpcapi.ComputeAPI()
+        self.image_api = glance.API()
+
+    # ---- lookups -----------------------------------------------------------
+
+    def get_flavor_for_create(self, context, flavor_ref):
+        """The flavor a create names, or 400 when it cannot be used."""
+        try:
+            flavor = objects.Flavor.get_by_flavor_id(context, str(flavor_ref))
+        except exception.FlavorNotFound:
+            raise exception.FlavorNotFoundForCreate(flavor_id=flavor_ref)
+        if flavor.disabled:
+            raise exception.FlavorNotFoundForCreate(flavor_id=flavor_ref)
+        if (not flavor.is_public and not context.is_admin and
+                context.project_id not in flavor.projects):
+            raise exception.FlavorNotFoundForCreate(flavor_id=flavor_ref)
+        return flavor
+
+    def _get_image(self, context, image_href):
+        image_id = str(image_href).rstrip('/').rsplit('/', 1)[-1]
+        try:
+            image = self.image_api.get(context, image_id)
+        except exception.ImageNotFound:
+            raise exception.ImageNotFoundForCreate()
+        if image.get('status') != 'active':
+            raise exception.ImageNotActive(image_id=image_id)
+        return image
+
+    def get(self, context, instance_id, expected_attrs=None):
+        """One instance the caller may see.
+
+        :raises: InstanceNotFound, also for another project's instance
+            (unless the caller is an admin), so its existence is not told.
+        """
+        if not uuidutils.is_uuid_like(instance_id):
+            raise exception.InstanceNotFound(instance_id=instance_id)
+        instance = objects.Instance.get_by_uuid(
+            context, instance_id, expected_attrs=expected_attrs)
+        if not context.is_admin and instance.project_id != context.project_id:
+            raise exception.InstanceNotFound(instance_id=instance_id)
+        return instance
+
+    def get_all(self, context, search_opts=None, limit=None, marker=None,
+                sort_keys=None, sort_dirs=None):
+        """Instances matching ``search_opts``, newest first by default.
+
+        ``search_opts`` holds DB filters (project_id, name, vm_state,
+        task_state, changes-since, ...); ``deleted`` set to True also
+        returns deleted instances, as ``changes-since`` requires.
+        """
+        filters = dict(search_opts or {})
+        read_deleted = 'yes' if filters.pop('deleted', False) else 'no'
+        return objects.InstanceList.get_by_filters(
+            context, filters, sort_keys=sort_keys, sort_dirs=sort_dirs,
+            limit=limit, marker=marker, expected_attrs=['fault'],
+            read_deleted=read_deleted)
+
+    # ---- create ------------------------------------------------------------
+
+    def create(self, context, flavor, image_href, name=None, description=None,
+               key_name=None, user_data=None, metadata=None,
+               availability_zone=None, min_count=1, max_count=1,
+               access_ip_v4=None, access_ip_v6=None, config_drive=None,
+               requested_networks=None, scheduler_hints=None,
+               admin_password=None, return_reservation_id=False):
+        """Record new instances and ask the conductor to build them.
+
+        :returns: (instances, reservation_id)
+        :raises: Invalid subclasses for bad references (400), OverQuota
+            subclasses (403). On any error no row is left behind.
+        """
+        min_count = min_count or 1
+        max_count = max_count or min_count
+        if min_count > max_count:
+            raise exception.InvalidInput(
+                reason='min_count must be <= max_count')
+        metadata = metadata or {}
+        self._check_metadata(metadata)
+        image = self._get_image(context, image_href)
+        self._check_flavor_fits_image(flavor, image)
+        key_data = None
+        if key_name is not None:
+            try:
+                key_data = objects.KeyPair.get_by_name(
+                    context, context.user_id, key_name).public_key
+            except exception.KeypairNotFound:
+                raise exception.KeypairNotFoundForCreate()
+        zone, forced_host = self._parse_availability_zone(
+            context, availability_zone)
+
+        per_instance = {'instances': 1, 'cores': flavor.vcpus,
+                        'ram': flavor.memory_mb}
+        count = quota.max_instances_allowed(context.project_id,
+                                            per_instance, max_count)
+        if count < min_count:
+            quota.check_instances(context.project_id, {
+                name: amount * min_count
+                for name, amount in per_instance.items()})
+        reservation_id = _reservation_id()
+        image_meta = objects.ImageMeta.from_dict(image)
+        instances = []
+        try:
+            for index in range(count):
+                instances.append(self._create_instance_record(
+                    context, flavor, image, name, description, key_name,
+                    key_data, user_data, metadata, zone, access_ip_v4,
+                    access_ip_v6, config_drive, reservation_id, index,
+                    count))
+            if CONF.quota.recheck_quota:
+                quota.check_instances(
+                    context.project_id,
+                    {k: v * count for k, v in per_instance.items()},
+                    already_counted=True)
+        except Exception:
+            with _reraise():
+                for instance in instances:
+                    instance.destroy()
+
+        request_spec = None
+        for instance in instances:
+            spec = objects.RequestSpec(
+                context=context, instance_uuid=instance.uuid,
+                project_id=context.project_id, user_id=context.user_id,
+                flavor=flavor, image=image_meta, num_instances=count,
+                availability_zone=zone,
+                scheduler_hints=_hints(scheduler_hints),
+                force_hosts=[forced_host] if forced_host else [],
+                ignore_hosts=[], force_nodes=[])
+            spec.create()
+            request_spec = request_spec or spec
+            objects.InstanceAction.action_start(
+                context, instance.uuid, instance_actions.CREATE)
+
+        self.compute_task_api.build_instances(
+            context, instances=instances, image=image_meta,
+            request_spec=request_spec, admin_password=admin_password,
+            requested_networks=requested_networks)
+        return instances, reservation_id
+
+    def _create_instance_record(self, context, flavor, image, name,
+                                description, key_name, key_data, user_data,
+                                metadata, zone, access_ip_v4, access_ip_v6,
+                                config_drive, reservation_id, index, count):
+        uuid = uuidutils.generate_uuid()
+        display_name = name
+        if count > 1 and name:
+            # NOTE: Nova names each of a multi-create "<name>-<n>".
+            display_name = '%s-%d' % (name, index + 1)
+        system_metadata = {'image_%s' % key: str(value)
+                           for key, value in image.items()
+                           if key in ('min_ram', 'min_disk', 'disk_format',
+                                      'container_format') and
+                           value is not None}
+        system_metadata['image_base_image_ref'] = image['id']
+        instance = objects.Instance(
+            context=context, uuid=uuid, user_id=context.user_id,
+            project_id=context.project_id, display_name=display_name,
+            display_description=description,
+            hostname=_hostname(display_name, uuid),
+            image_ref=image['id'], instance_type_id=flavor.id,
+            flavor=flavor, vcpus=flavor.vcpus, memory_mb=flavor.memory_mb,
+            root_gb=flavor.root_gb, ephemeral_gb=flavor.ephemeral_gb,
+            vm_state=vm_states.BUILDING, task_state=task_states.SCHEDULING,
+            power_state=power_state.NOSTATE, availability_zone=zone,
+            key_name=key_name, key_data=key_data, user_data=user_data,
+            reservation_id=reservation_id, launch_index=index,
+            config_drive='True' if config_drive in (True, 'True', 'true')
+            else '',
+            access_ip_v4=access_ip_v4, access_ip_v6=access_ip_v6,
+            locked=False, progress=0, metadata=dict(metadata),
+            system_metadata=system_metadata)
+        instance.create()
+        return instance
+
+    @staticmethod
+    def _check_metadata(metadata):
+        limit = CONF.quota.metadata_items
+        if limit >= 0 and len(metadata) > limit:
+            raise exception.MetadataLimitExceeded(allowed=limit)
+
+    @staticmethod
+    def _check_flavor_fits_image(flavor, image):
+        if flavor.memory_mb < int(image.get('min_ram') or 0):
+            raise exception.FlavorMemoryTooSmall()
+        # NOTE: a flavor with a 0 GB root disk takes the image's size, as
+        # in Nova, so only a sized root disk is checked.
+        if flavor.root_gb:
+            size_gb = -(-int(image.get('size') or 0) // (1024 ** 3))
+            if flavor.root_gb < max(int(image.get('min_disk') or 0), size_gb):
+                raise exception.FlavorDiskTooSmall()
+
+    def _parse_availability_zone(self, context, availability_zone):
+        """Split ``zone[:host]``; a host may be forced by admins only."""
+        if not availability_zone:
+            return CONF.default_schedule_zone, None
+        zone, _, host = availability_zone.partition(':')
+        host, _, _node = host.partition(':')
+        if host:
+            context.can('os_compute_api:servers:create:forced_host',
+                        {'project_id': context.project_id})
+        zone = zone or CONF.default_availability_zone
+        if zone not in self.availability_zones(context):
+            raise exception.AvailabilityZoneNotFound()
+        return zone, host or None
+
+    @staticmethod
+    def availability_zones(context):
+        """Zones servers can be created in."""
+        return {CONF.default_availability_zone}
+
+    # ---- update and delete -------------------------------------------------
+
+    def update_instance(self, context, instance, updates):
+        for key, value in updates.items():
+            setattr(instance, key, value)
+        if 'display_name' in updates and updates['display_name']:
+            instance.hostname = _hostname(updates['display_name'],
+                                          instance.uuid)
+        instance.save()
+        return instance
+
+    def delete(self, context, instance):
+        """Delete ``instance`` whatever its state.
+
+        A server never placed on a host, or whose host is down, is deleted
+        here; otherwise its host tears the guest down. A build in progress
+        notices the delete at its next state change and gives up.
+        """
+        objects.InstanceAction.action_start(context, instance.uuid,
+                                            instance_actions.DELETE)
+        if not instance.host or not self._host_is_up(context, instance.host):
+            self._local_delete(context, instance)
+            return
+        instance.task_state = task_states.DELETING
+        try:
+            instance.save()
+        except exception.InstanceNotFound:
+            return
+        self.compute_rpcapi.terminate_instance(context, instance=instance,
+                                               host=instance.host)
+
+    @staticmethod
+    def _local_delete(context, instance):
+        try:
+            instance.destroy()
+        except exception.InstanceNotFound:
+            pass
+
+    def get_instance_host_status(self, instance):
+        return self.get_instances_host_statuses([instance])[instance.uuid]
+
+    def get_instances_host_statuses(self, instances):
+        """``{uuid: UP|DOWN|MAINTENANCE|UNKNOWN|''}`` as Nova's host_status.
+
+        One query for the services, whatever the number of instances.
+        """
+        context = nova_context.get_admin_context()
+        services = {service.host: service for service in
+                    objects.ServiceList.get_all(context,
+                                                binary=COMPUTE_BINARY)}
+        statuses = {}
+        for instance in instances:
+            service = services.get(instance.host)
+            if not instance.host:
+                status = ''
+            elif service is None:
+                status = 'UNKNOWN'
+            elif service.forced_down or not service.is_up():
+                status = 'DOWN'
+            elif service.disabled:
+                status = 'MAINTENANCE'
+            else:
+                status = 'UP'
+            statuses[instance.uuid] = status
+        return statuses
+
+    @staticmethod
+    def _host_is_up(context, host):
+        services = objects.ServiceList.get_all(context, binary=COMPUTE_BINARY,
+                                               host=host)
+        return any(service.is_up() for service in services)
+
+
+class HostAPI:
+    """Services and hosts, as admins see them."""
+
+    def service_get_all(self, context, host=None, binary=None):
+        return objects.ServiceList.get_all(context, binary=binary, host=host)
+
+
+class KeypairAPI:
+    """Key pairs: import a public key, or generate a pair (below 2.92)."""
+
+    def get_key_pairs(self, context, user_id, limit=None, marker=None):
+        return objects.KeyPairList.get_by_user(context, user_id, limit=limit,
+                                               marker=marker)
+
+    def get_key_pair(self, context, user_id, key_name):
+        return objects.KeyPair.get_by_name(context, user_id, key_name)
+
+    def import_key_pair(self, context, user_id, key_name, public_key,
+                        key_type='ssh'):
+        """Store a public key.
+
+        :raises: InvalidKeypair (400), KeyPairExists (409),
+            KeypairLimitExceeded (403).
+        """
+        self._check_quota(context, user_id)
+        fingerprint = _fingerprint(public_key, key_type)
+        keypair = objects.KeyPair(context=context, name=key_name,
+                                  user_id=user_id, public_key=public_key,
+                                  fingerprint=fingerprint, type=key_type)
+        keypair.create()
+        return keypair
+
+    def create_key_pair(self, context, user_id, key_name, key_type='ssh'):
+        """Generate a key pair; returns (keypair, private_key)."""
+        self._check_quota(context, user_id)
+        private_key, public_key = _generate_key_pair(key_type)
+        keypair = objects.KeyPair(context=context, name=key_name,
+                                  user_id=user_id, public_key=public_key,
+                                  fingerprint=_fingerprint(public_key,
+                                                           key_type),
+                                  type=key_type)
+        keypair.create()
+        return keypair, private_key
+
+    def delete_key_pair(self, context, user_id, key_name):
+        objects.KeyPair.destroy_by_name(context, user_id, key_name)
+
+    @staticmethod
+    def _check_quota(context, user_id):
+        limit = CONF.quota.key_pairs
+        if limit >= 0 and objects.KeyPairList.get_count_by_user(
+                context, user_id) >= limit:
+            raise exception.KeypairLimitExceeded()
+
+
+def _fingerprint(public_key, key_type):
+    """Colon-separated hex digest Nova shows: md5 for ssh, sha1 for x509."""
+    try:
+        if key_type == 'x509':
+            cert = x509.load_pem_x509_certificate(public_key.encode())
+            digest = cert.fingerprint(hashes.SHA1()).hex()
+        else:
+            serialization.load_ssh_public_key(public_key.strip().encode())
+            body = base64.b64decode(public_key.split()[1])
+            digest = hashlib.md5(body, usedforsecurity=False).hexdigest()
+    except (ValueError, IndexError, TypeError, AttributeError) as error:
+        raise exception.InvalidKeypair(
+            reason='Keypair data is invalid: %s' % error)
+    return ':'.join(digest[i:i + 2] for i in range(0, len(digest), 2))
+
+
+def _generate_key_pair(key_type):
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    if key_type == 'x509':
+        raise exception.InvalidKeypair(
+            reason='generating x509 key pairs is not supported')
+    private = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption()).decode()
+    public = key.public_key().public_bytes(
+        serialization.Encoding.OpenSSH,
+        serialization.PublicFormat.OpenSSH).decode() + ' Generated-by-Nova'
+    return private, public
+
+
+def _hostname(display_name, uuid):
+    """A DNS label from the display name, as Nova sanitises it."""
+    allowed = string.ascii_lowercase + string.digits + '-'
+    label = ''.join(c if c in allowed else '-'
+                    for c in (display_name or '').lower().replace(' ', '-'))
+    label = label.strip('-.')[:63].strip('-')
+    return label or 'server-%s' % uuid
+
+
+def _hints(hints):
+    result = {}
+    for key, value in (hints or {}).items():
+        values = value if isinstance(value, list) else [value]
+        result[key] = [str(v) for v in values]
+    return result
+
+
+class _reraise:
+    """Run cleanup in a ``with`` block, then re-raise the original error."""
+
+    def __enter__(self):
+        import sys
+        self.exc_info = sys.exc_info()
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            raise self.exc_info[1].with_traceback(self.exc_info[2])
+        LOG.error('Cleanup after a failed create failed too',
+                  exc_info=self.exc_info)
+        return False

@@ -1,0 +1,162 @@
+"""Builds one instance on this host: the task-state walk, the spawn, and
+what happens when it fails (reschedule, abort, or a delete that won)."""
+
+import time
+
+from oslo_log import log as logging
+from oslo_utils import timeutils
+
+from nova_lite.compute import power_state
+from nova_lite.compute import task_states
+from nova_lite.compute import vm_states
+from nova_lite import exception
+from nova_lite import objects
+
+LOG = logging.getLogger(__name__)
+
+BUILD_EVENT = 'compute_build_and_run_instance'
+
+# NOTE: the build gave way to a delete; the delete's own path cleans up.
+DELETED_DURING_BUILD = (exception.InstanceNotFound,
+                        exception.UnexpectedDeletingTaskStateError)
+
+
+class BuildTask:
+    """One build attempt of ``instance`` on this host."""
+
+    def __init__(self, manager, context, instance, image, request_spec,
+                 admin_password, injected_files, requested_networks,
+                 host_list, node):
+        self.manager = manager
+        self.driver = manager.driver
+        self.context = context
+        self.instance = instance
+        self.image = image
+        self.request_spec = request_spec
+        self.admin_password = admin_password
+        self.injected_files = injected_files or []
+        self.requested_networks = requested_networks
+        self.host_list = list(host_list or [])
+        self.node = node
+
+    def run(self):
+        instance = self.instance
+        # NOTE: this runs on its own green thread; put the request's
+        # context back in the thread store so its request id is logged.
+        self.context.update_store()
+        started = time.monotonic()
+        LOG.info('Building instance %s on %s', instance.uuid,
+                 self.manager.host)
+        self._event_start()
+        try:
+            self._build()
+        except DELETED_DURING_BUILD:
+            LOG.info('Instance %s was deleted during its build',
+                     instance.uuid)
+            self._cleanup_guest()
+            self._event_finish('Error')
+        except exception.BuildAbortException as error:
+            LOG.error('Build of %s aborted: %s', instance.uuid,
+                      error.format_message())
+            self._cleanup_guest()
+            self._set_error(error)
+            self._event_finish('Error')
+        except Exception as error:
+            LOG.warning('Build of %s failed on %s, rescheduling: %s',
+                        instance.uuid, self.manager.host, error)
+            self._cleanup_guest()
+            self._event_finish('Error')
+            self._reschedule(error)
+        else:
+            self._event_finish('Success')
+            LOG.info('Instance %s is ACTIVE after %.2f s on this host',
+                     instance.uuid, time.monotonic() - started)
+
+    def _build(self):
+        instance = self.instance
+        instance.launched_on = self.manager.host
+        self._step(task_states.NETWORKING, task_states.SCHEDULING)
+        # Networks come with the image service and IPAM of the 'Real
+        # guests' work; until then a server has no addresses to plug.
+        self._step(task_states.BLOCK_DEVICE_MAPPING, task_states.NETWORKING)
+        self._step(task_states.SPAWNING, task_states.BLOCK_DEVICE_MAPPING)
+        self.driver.spawn(self.context, instance, self.image,
+                          self.injected_files, self.admin_password,
+                          allocations=None,
+                          network_info=self.requested_networks)
+        instance.power_state = self.driver.get_info(instance).state
+        instance.vm_state = vm_states.ACTIVE
+        instance.task_state = None
+        instance.launched_at = timeutils.utcnow(True)
+        instance.progress = 100
+        instance.save(expected_task_state=task_states.SPAWNING)
+
+    def _step(self, task_state, expected):
+        self.instance.task_state = task_state
+        self.instance.save(expected_task_state=expected)
+
+    def _cleanup_guest(self):
+        try:
+            self.driver.destroy(self.context, self.instance)
+        except Exception:
+            LOG.exception('Could not clean up guest of %s',
+                          self.instance.uuid)
+
+    def _reschedule(self, error):
+        """Record why this host failed, then hand the rest to the conductor.
+
+        The conductor claims the next alternate, or puts the instance in
+        ERROR when none is left.
+        """
+        instance = self.instance
+        objects.InstanceFault.from_exception(
+            self.context, instance.uuid,
+            exception.RescheduledException(instance_uuid=instance.uuid,
+                                           reason=str(error)),
+            host=self.manager.host).create()
+        instance.host = None
+        instance.node = None
+        instance.task_state = task_states.SCHEDULING
+        instance.power_state = power_state.NOSTATE
+        try:
+            instance.save(expected_task_state=[
+                task_states.NETWORKING, task_states.BLOCK_DEVICE_MAPPING,
+                task_states.SPAWNING, task_states.SCHEDULING])
+        except DELETED_DURING_BUILD:
+            return
+        alternates = self.host_list[1:]
+        self.manager.compute_task_api.build_instances(
+            self.context, instances=[instance], image=self.image,
+            request_spec=self.request_spec,
+            admin_password=self.admin_password,
+            injected_files=self.injected_files,
+            requested_networks=self.requested_networks,
+            host_lists=[alternates])
+
+    def _set_error(self, error):
+        instance = self.instance
+        instance.vm_state = vm_states.ERROR
+        instance.task_state = None
+        try:
+            instance.save()
+        except DELETED_DURING_BUILD:
+            return
+        objects.InstanceFault.from_exception(
+            self.context, instance.uuid, error,
+            host=self.manager.host).create()
+        self.manager.release_resources(self.context, instance)
+
+    def _event_start(self):
+        try:
+            objects.InstanceActionEvent.event_start(
+                self.context, self.instance.uuid, BUILD_EVENT,
+                host=self.manager.host)
+        except exception.InstanceActionNotFound:
+            pass
+
+    def _event_finish(self, result):
+        try:
+            objects.InstanceActionEvent.event_finish(
+                self.context, self.instance.uuid, BUILD_EVENT, result)
+        except exception.InstanceActionNotFound:
+            pass

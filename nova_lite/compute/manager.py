@@ -1,0 +1,154 @@
+"""The compute service's RPC endpoint: a thin door that hands each
+operation to its own module, plus the host's periodic tasks."""
+
+import oslo_messaging as messaging
+from oslo_log import log as logging
+
+from nova_lite.compute import build
+from nova_lite.compute import power_state
+from nova_lite.compute import resource_tracker
+from nova_lite.compute import task_states
+from nova_lite.compute import vm_states
+from nova_lite.conductor import rpcapi as conductor_rpcapi
+from nova_lite import conf
+from nova_lite import context as nova_context
+from nova_lite import exception
+from nova_lite import objects
+from nova_lite import utils
+from nova_lite.virt import driver as virt_driver
+from nova_lite.virt import virtapi
+
+CONF = conf.CONF
+LOG = logging.getLogger(__name__)
+
+
+class ComputeVirtAPI(virtapi.VirtAPI):
+    def __init__(self, manager):
+        self.manager = manager
+
+
+class ComputeManager:
+    """Builds, runs and destroys the guests of one host."""
+
+    target = messaging.Target(version='1.0')
+
+    def __init__(self, host=None, driver=None):
+        self.host = host or CONF.host
+        self.driver = driver or virt_driver.load_compute_driver(
+            ComputeVirtAPI(self))
+        self.compute_task_api = conductor_rpcapi.ComputeTaskAPI()
+        self.rt = resource_tracker.ResourceTracker(self.host, self.driver)
+        self._build_semaphore = utils.semaphore(CONF.max_concurrent_builds)
+
+    # ---- start-up and periodic tasks ---------------------------------------
+
+    def init_host(self):
+        """Connect the driver and settle instances a restart interrupted.
+
+        An instance left mid-build by a previous run of this service can
+        never finish: it goes to ERROR rather than stay in BUILD.
+        """
+        self.driver.init_host(host=self.host)
+        context = nova_context.get_admin_context()
+        for instance in objects.InstanceList.get_by_host(context, self.host):
+            if instance.vm_state == vm_states.BUILDING:
+                LOG.warning('Instance %s was building when the service '
+                            'stopped; setting it to ERROR', instance.uuid)
+                self._fail_interrupted(context, instance)
+            elif instance.task_state == task_states.DELETING:
+                self._terminate(context, instance)
+
+    def _fail_interrupted(self, context, instance):
+        instance.vm_state = vm_states.ERROR
+        instance.task_state = None
+        instance.save()
+        objects.InstanceFault.from_exception(
+            context, instance.uuid,
+            exception.BuildAbortException(
+                instance_uuid=instance.uuid,
+                reason='the compute service restarted during the build'),
+            host=self.host).create()
+
+    def periodic_tasks(self):
+        """(callable, interval seconds) pairs the service runs."""
+        tasks = [(self.update_available_resource,
+                  CONF.compute.resource_update_interval)]
+        if CONF.compute.sync_power_state_interval > 0:
+            tasks.append((self.sync_power_states,
+                          CONF.compute.sync_power_state_interval))
+        return tasks
+
+    def update_available_resource(self, context=None):
+        context = context or nova_context.get_admin_context()
+        self.rt.update_available_resource(context)
+
+    def sync_power_states(self, context=None):
+        """Bring recorded power states in line with the hypervisor's."""
+        context = context or nova_context.get_admin_context()
+        for instance in objects.InstanceList.get_by_host(context, self.host):
+            if instance.task_state is not None:
+                continue
+            try:
+                state = self.driver.get_info(instance).state
+            except exception.InstanceNotFoundOnHypervisor:
+                state = power_state.NOSTATE
+            if state == instance.power_state:
+                continue
+            instance.power_state = state
+            if (instance.vm_state == vm_states.ACTIVE and
+                    state in (power_state.SHUTDOWN, power_state.CRASHED,
+                              power_state.NOSTATE)):
+                # NOTE: the guest stopped on its own (or vanished): the
+                # record follows the hypervisor, as Nova's sync does.
+                instance.vm_state = vm_states.STOPPED
+            try:
+                instance.save(expected_task_state=[None])
+            except (exception.InstanceNotFound,
+                    exception.UnexpectedTaskStateError):
+                continue
+
+    # ---- RPC endpoints -----------------------------------------------------
+
+    def build_and_run_instance(self, context, instance, image, request_spec,
+                               admin_password=None, injected_files=None,
+                               requested_networks=None, host_list=None,
+                               node=None):
+        """Build ``instance`` here; returns at once, the build runs on."""
+        task = build.BuildTask(self, context, instance, image, request_spec,
+                               admin_password, injected_files,
+                               requested_networks, host_list, node)
+        utils.spawn_n(self._locked_build, task)
+
+    def _locked_build(self, task):
+        with self._build_semaphore:
+            with utils.named_lock(task.instance.uuid):
+                task.run()
+
+    def terminate_instance(self, context, instance):
+        """Destroy the guest and delete the record; waits for a build."""
+        utils.spawn_n(self._locked_terminate, context, instance)
+
+    def _locked_terminate(self, context, instance):
+        context.update_store()
+        LOG.info('Terminating instance %s', instance.uuid)
+        with utils.named_lock(instance.uuid):
+            self._terminate(context, instance)
+
+    def _terminate(self, context, instance):
+        event = 'compute_terminate_instance'
+        try:
+            objects.InstanceActionEvent.event_start(
+                context, instance.uuid, event, host=self.host)
+        except exception.InstanceActionNotFound:
+            event = None
+        self.driver.destroy(context, instance)
+        try:
+            instance.destroy()
+        except exception.InstanceNotFound:
+            pass
+        if event:
+            objects.InstanceActionEvent.event_finish(
+                context, instance.uuid, event, 'Success')
+
+    def release_resources(self, context, instance):
+        objects.Allocation.delete_by_consumer(context, instance.uuid)

@@ -1,0 +1,174 @@
+"""The conductor's RPC endpoints: object indirection for computes, and the
+build orchestration (schedule, claim, hand to a host, reschedule)."""
+
+import oslo_messaging as messaging
+from oslo_log import log as logging
+
+from nova_lite.compute import rpcapi as compute_rpcapi
+from nova_lite.compute import task_states
+from nova_lite.compute import vm_states
+from nova_lite.db import api as db
+from nova_lite import exception
+from nova_lite import objects
+from nova_lite.objects import base as objects_base
+from nova_lite.scheduler import rpcapi as scheduler_rpcapi
+
+LOG = logging.getLogger(__name__)
+
+BUILD_EVENT = 'conductor_schedule_and_build_instances'
+
+
+class ConductorManager:
+    """Runs object methods on behalf of services without a database."""
+
+    target = messaging.Target(version='1.0')
+
+    def ping(self, context, arg):
+        return arg
+
+    def object_class_action_versions(self, context, objname, objmethod,
+                                     object_versions, args, kwargs):
+        objclass = objects_base.NovaObject.obj_class_from_name(
+            objname, object_versions[objname])
+        return getattr(objclass, objmethod)(context, *args, **kwargs)
+
+    def object_action(self, context, objinst, objmethod, args, kwargs):
+        """Run ``objmethod`` on ``objinst``; returns (changes, result)."""
+        oldobj = objinst.obj_clone()
+        result = getattr(objinst, objmethod)(*args, **kwargs)
+        updates = {}
+        for name, field in objinst.fields.items():
+            if not objinst.obj_attr_is_set(name):
+                continue
+            if (not oldobj.obj_attr_is_set(name) or
+                    getattr(oldobj, name) != getattr(objinst, name)):
+                updates[name] = field.to_primitive(objinst, name,
+                                                   getattr(objinst, name))
+        updates['obj_what_changed'] = objinst.obj_what_changed()
+        return updates, result
+
+    def object_backport_versions(self, context, objinst, object_versions):
+        target = object_versions[objinst.obj_name()]
+        return objinst.obj_to_primitive(target_version=target,
+                                        version_manifest=object_versions)
+
+
+class ComputeTaskManager:
+    """Schedules builds and hands them to compute hosts."""
+
+    target = messaging.Target(namespace='compute_task', version='1.0')
+
+    def __init__(self):
+        self.scheduler_rpcapi = scheduler_rpcapi.SchedulerAPI()
+        self.compute_rpcapi = compute_rpcapi.ComputeAPI()
+
+    def build_instances(self, context, instances, image, request_spec,
+                        admin_password=None, injected_files=None,
+                        requested_networks=None, host_lists=None):
+        """Place every instance on a host and cast its build there.
+
+        With ``host_lists`` this is a reschedule: each instance moves to
+        the next alternate whose resources can still be claimed. Without,
+        the scheduler picks and claims. Any instance that cannot be placed
+        goes to ERROR with a fault saying why; none stays in BUILD.
+        """
+        LOG.info('%s %d instance(s): %s',
+                 'Scheduling' if host_lists is None else 'Rescheduling',
+                 len(instances), ', '.join(i.uuid for i in instances))
+        for instance in instances:
+            self._event(context, instance, 'start')
+        if host_lists is None:
+            try:
+                host_lists = self.scheduler_rpcapi.select_destinations(
+                    context, request_spec,
+                    [instance.uuid for instance in instances],
+                    return_alternates=True)
+            except exception.NoValidHost as error:
+                LOG.warning('Build of %d instance(s) failed: %s',
+                            len(instances), error.format_message())
+                for instance in instances:
+                    self._set_error(context, instance, error)
+                return
+            except Exception as error:
+                LOG.exception('Scheduling failed')
+                for instance in instances:
+                    self._set_error(context, instance, error)
+                return
+        else:
+            host_lists = [self._claim_alternate(context, instance, hosts)
+                          for instance, hosts in zip(instances, host_lists)]
+        for instance, host_list in zip(instances, host_lists):
+            if not host_list:
+                error = exception.MaxRetriesExceeded(
+                    reason='Exhausted all hosts available for retrying '
+                           'build failures for instance %s.' % instance.uuid)
+                self._set_error(context, instance, error)
+                continue
+            self._send_build(context, instance, host_list, image,
+                             request_spec, admin_password, injected_files,
+                             requested_networks)
+
+    def _claim_alternate(self, context, instance, host_list):
+        """Claim the first alternate that still fits; [] when none does."""
+        db.allocation_delete_by_consumer(instance.uuid)
+        remaining = list(host_list or [])
+        while remaining:
+            selection = remaining[0]
+            if db.allocation_claim(selection.compute_node_id, instance.uuid,
+                                   selection.resources):
+                return remaining
+            LOG.info('Alternate host %s no longer fits instance %s',
+                     selection.service_host, instance.uuid)
+            remaining.pop(0)
+        return []
+
+    def _send_build(self, context, instance, host_list, image, request_spec,
+                    admin_password, injected_files, requested_networks):
+        selection = host_list[0]
+        instance.host = selection.service_host
+        instance.node = selection.nodename
+        if not instance.availability_zone:
+            instance.availability_zone = selection.availability_zone
+        try:
+            instance.save(expected_task_state=[task_states.SCHEDULING])
+        except (exception.InstanceNotFound,
+                exception.UnexpectedTaskStateError):
+            # NOTE: deleted while being scheduled: the delete wins, and the
+            # claim made for it must not outlive it.
+            LOG.info('Instance %s was deleted during scheduling',
+                     instance.uuid)
+            db.allocation_delete_by_consumer(instance.uuid)
+            return
+        self._event(context, instance, 'finish', 'Success')
+        self.compute_rpcapi.build_and_run_instance(
+            context, instance=instance, host=selection.service_host,
+            image=image, request_spec=request_spec,
+            admin_password=admin_password, injected_files=injected_files,
+            requested_networks=requested_networks,
+            host_list=host_list, node=selection.nodename)
+
+    def _set_error(self, context, instance, error):
+        db.allocation_delete_by_consumer(instance.uuid)
+        instance.vm_state = vm_states.ERROR
+        instance.task_state = None
+        try:
+            instance.save()
+        except exception.InstanceNotFound:
+            return
+        objects.InstanceFault.from_exception(context, instance.uuid,
+                                             error).create()
+        self._event(context, instance, 'finish', 'Error')
+
+    @staticmethod
+    def _event(context, instance, phase, result=None):
+        try:
+            if phase == 'start':
+                objects.InstanceActionEvent.event_start(
+                    context, instance.uuid, BUILD_EVENT, host=None)
+            else:
+                objects.InstanceActionEvent.event_finish(
+                    context, instance.uuid, BUILD_EVENT, result)
+        except exception.InstanceActionNotFound:
+            # NOTE: a build handed over by an older request has no action
+            # under this request id; the event is only bookkeeping.
+            pass

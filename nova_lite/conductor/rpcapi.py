@@ -1,0 +1,105 @@
+"""Client side of the conductor's RPC API: the only place that knows its
+topic, namespaces and method signatures."""
+
+import oslo_messaging as messaging
+from oslo_log import log as logging
+
+from nova_lite import conf
+from nova_lite import rpc
+
+CONF = conf.CONF
+LOG = logging.getLogger(__name__)
+
+RPC_TOPIC = 'conductor'
+COMPUTE_TASK_NAMESPACE = 'compute_task'
+
+
+class ConductorAPI:
+    """Object indirection for services without a database.
+
+    API version history:
+
+    * 1.0 - object_class_action_versions, object_action,
+            object_backport_versions, ping
+    """
+
+    VERSION = '1.0'
+
+    def __init__(self):
+        target = messaging.Target(topic=RPC_TOPIC, version='1.0')
+        self.client = rpc.get_client(target,
+                                     version_cap=CONF.upgrade_levels.conductor)
+
+    def ping(self, context, arg, timeout=None):
+        """Echo ``arg`` (call): proves a conductor is listening."""
+        cctxt = self.client.prepare(version='1.0', timeout=timeout)
+        return cctxt.call(context, 'ping', arg=arg)
+
+    def wait_until_ready(self, context, early_timeout=10):
+        """Block until a conductor answers a ping.
+
+        A message sent before any conductor declared its queue is lost, so
+        a service starting alongside the conductor waits for an answer
+        rather than for a long RPC timeout.
+        """
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                self.ping(context, 'ready', timeout=early_timeout)
+                return
+            except messaging.MessagingTimeout:
+                LOG.warning('No conductor answered after %d attempt(s); '
+                            'still waiting', attempt)
+
+    def object_class_action_versions(self, context, objname, objmethod,
+                                     object_versions, args, kwargs):
+        cctxt = self.client.prepare(version='1.0')
+        return cctxt.call(context, 'object_class_action_versions',
+                          objname=objname, objmethod=objmethod,
+                          object_versions=object_versions,
+                          args=args, kwargs=kwargs)
+
+    def object_action(self, context, objinst, objmethod, args, kwargs):
+        cctxt = self.client.prepare(version='1.0')
+        return cctxt.call(context, 'object_action', objinst=objinst,
+                          objmethod=objmethod, args=args, kwargs=kwargs)
+
+    def object_backport_versions(self, context, objinst, object_versions):
+        cctxt = self.client.prepare(version='1.0')
+        return cctxt.call(context, 'object_backport_versions',
+                          objinst=objinst, object_versions=object_versions)
+
+
+class ComputeTaskAPI:
+    """Multi-step work the conductor orchestrates.
+
+    API version history:
+
+    * 1.0 - build_instances
+    """
+
+    VERSION = '1.0'
+
+    def __init__(self):
+        target = messaging.Target(topic=RPC_TOPIC,
+                                  namespace=COMPUTE_TASK_NAMESPACE,
+                                  version='1.0')
+        self.client = rpc.get_client(target,
+                                     version_cap=CONF.upgrade_levels.conductor)
+
+    def build_instances(self, context, instances, image, request_spec,
+                        admin_password=None, injected_files=None,
+                        requested_networks=None, host_lists=None):
+        """Schedule and build ``instances`` (cast).
+
+        :param host_lists: per instance, the alternates left to try after
+            a failed build; when None the scheduler is asked.
+        """
+        cctxt = self.client.prepare(version='1.0')
+        cctxt.cast(context, 'build_instances', instances=instances,
+                   image=image, request_spec=request_spec,
+                   admin_password=admin_password,
+                   injected_files=injected_files,
+                   requested_networks=requested_networks,
+                   host_lists=host_lists)

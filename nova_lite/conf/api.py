@@ -1,0 +1,42 @@
+"""Options of the [api] group: the Compute API's behaviour."""
+
+from oslo_config import cfg
+
+api_group = cfg.OptGroup('api', title='API options',
+                         help='Options of the Compute API service.')
+
+api_opts = [
+    cfg.StrOpt('auth_strategy',
+               default='noauth',
+               choices=[('noauth', 'Trust ``X-Auth-Token: user:project``; '
+                         'user ``admin`` is an administrator. For labs and '
+                         'tests only.'),
+                        ('noauth2', "Nova's name for ``noauth``."),
+                        ('keystone', 'Validate tokens with Keystone.')],
+               deprecated_opts=[cfg.DeprecatedOpt('auth_strategy',
+                                                  group='DEFAULT')],
+               help='How API requests are authenticated.'),
+    cfg.IntOpt('max_limit',
+               default=1000, min=1,
+               help="""
+Largest number of items a list call returns in one page, whatever
+``limit`` the request asks for.
+"""),
+    cfg.StrOpt('compute_link_prefix',
+               help="""
+Replaces scheme, host and port in the links the API returns; useful behind
+a proxy.
+"""),
+    cfg.BoolOpt('enable_instance_password',
+                default=True,
+                help='Whether server create returns ``adminPass``.'),
+]
+
+
+def register_opts(conf):
+    conf.register_group(api_group)
+    conf.register_opts(api_opts, group=api_group)
+
+
+def list_opts():
+    return {api_group: api_opts}

@@ -1,0 +1,142 @@
+"""Options of the [DEFAULT] group that nova-lite shares with Nova."""
+
+import os
+import socket
+
+from oslo_config import cfg
+
+default_opts = [
+    cfg.StrOpt('host',
+               default=socket.gethostname(),
+               sample_default='<current_hostname>',
+               help="""
+Name of this node: the compute host name that the scheduler places
+instances on and that RPC messages for this host are addressed to.
+
+Possible values:
+
+* Any string unique among the compute services of a deployment.
+"""),
+    cfg.StrOpt('state_path',
+               default=os.path.join(os.path.expanduser('~'), '.nova-lite'),
+               sample_default='$HOME/.nova-lite',
+               help="""
+Top-level directory for the state nova-lite keeps: the sqlite database of
+the embedded default, instance directories and the image cache.
+"""),
+    cfg.StrOpt('compute_driver',
+               default='fake',
+               help="""
+The virt driver a compute service uses.
+
+Possible values:
+
+* ``fake``: an in-memory hypervisor whose size comes from [fake_driver].
+* ``libvirt``: guests through libvirt; see the [libvirt] group.
+"""),
+    cfg.StrOpt('osapi_compute_listen',
+               default='0.0.0.0',
+               help='IP address on which the Compute API listens.'),
+    cfg.PortOpt('osapi_compute_listen_port',
+                default=8774,
+                help='Port on which the Compute API listens.'),
+    cfg.IntOpt('osapi_compute_workers',
+               default=1, min=1,
+               help="""
+Number of API worker processes. Workers keep no state between requests,
+so any number may run side by side.
+"""),
+    cfg.IntOpt('report_interval',
+               default=10, min=1,
+               help="""
+Seconds between two heartbeats of a service.
+
+Related options:
+
+* ``service_down_time``: must be larger than this.
+"""),
+    cfg.IntOpt('service_down_time',
+               default=60, min=1,
+               help="""
+Seconds after the last heartbeat at which a service is reported down and
+the scheduler stops placing instances on it.
+
+Related options:
+
+* ``report_interval``
+"""),
+    cfg.IntOpt('periodic_interval',
+               default=60, min=1,
+               help="""
+Seconds between two runs of a compute service's periodic tasks
+(resource audit, power state sync).
+"""),
+    cfg.FloatOpt('cpu_allocation_ratio',
+                 default=None, min=0.0,
+                 help="""
+Virtual CPU to physical CPU allocation ratio of a compute node. When unset
+a new node reports ``initial_cpu_allocation_ratio``.
+"""),
+    cfg.FloatOpt('ram_allocation_ratio',
+                 default=None, min=0.0,
+                 help='Virtual RAM to physical RAM allocation ratio.'),
+    cfg.FloatOpt('disk_allocation_ratio',
+                 default=None, min=0.0,
+                 help='Virtual disk to physical disk allocation ratio.'),
+    cfg.FloatOpt('initial_cpu_allocation_ratio', default=4.0, min=0.0,
+                 help='CPU allocation ratio used when none is set.'),
+    cfg.FloatOpt('initial_ram_allocation_ratio', default=1.0, min=0.0,
+                 help='RAM allocation ratio used when none is set.'),
+    cfg.FloatOpt('initial_disk_allocation_ratio', default=1.0, min=0.0,
+                 help='Disk allocation ratio used when none is set.'),
+    cfg.IntOpt('reserved_host_memory_mb', default=512, min=0,
+               help='Memory (MB) kept for the host, never given to guests.'),
+    cfg.IntOpt('reserved_host_disk_mb', default=0, min=0,
+               help='Disk (MB) kept for the host, never given to guests.'),
+    cfg.IntOpt('reserved_host_cpus', default=0, min=0,
+               help='Physical CPUs kept for the host.'),
+    cfg.IntOpt('max_concurrent_builds',
+               default=10, min=0,
+               help="""
+Number of instances a compute service builds at once; 0 means unlimited.
+"""),
+    cfg.StrOpt('default_availability_zone',
+               default='nova',
+               help='Availability zone of compute hosts that name none.'),
+    cfg.StrOpt('default_schedule_zone',
+               help="""
+Availability zone given to a server created without one. Unset means
+any host may be chosen.
+"""),
+    cfg.StrOpt('instance_name_template',
+               default='instance-%08x',
+               help='Template for hypervisor domain names; takes the id.'),
+    cfg.IntOpt('instance_build_timeout',
+               default=0, min=0,
+               help="""
+Seconds after which a build still in progress on a compute host is put in
+ERROR; 0 disables the check.
+"""),
+    cfg.BoolOpt('force_config_drive',
+                default=False,
+                help="""
+Attach a config drive to every instance, whether or not the server was
+created with ``config_drive``.
+
+Related options:
+
+* ``[libvirt]``: the config drive is an ISO 9660 cdrom made with
+  genisoimage.
+"""),
+    cfg.StrOpt('my_ip',
+               default='127.0.0.1',
+               help='IP address of this host.'),
+]
+
+
+def register_opts(conf):
+    conf.register_opts(default_opts)
+
+
+def list_opts():
+    return {'DEFAULT': default_opts}

@@ -1,0 +1,33 @@
+"""Options of the [fake_driver] group: the in-memory hypervisor."""
+
+from oslo_config import cfg
+
+fake_group = cfg.OptGroup('fake_driver', title='Fake virt driver options',
+                          help='Size and behaviour of the fake hypervisor.')
+
+fake_opts = [
+    cfg.IntOpt('vcpus', default=16, min=1,
+               help='Physical CPUs the fake host reports.'),
+    cfg.IntOpt('memory_mb', default=32768, min=1,
+               help='Memory (MB) the fake host reports.'),
+    cfg.IntOpt('local_gb', default=1024, min=1,
+               help='Local disk (GB) the fake host reports.'),
+    cfg.StrOpt('hypervisor_type', default='fake',
+               help='Hypervisor type the fake host reports.'),
+    cfg.FloatOpt('spawn_delay', default=0.0, min=0.0,
+                 help='Seconds a fake spawn takes.'),
+    cfg.BoolOpt('fail_spawn', default=False,
+                help="""
+Make every spawn on this host fail, as a hypervisor that cannot start
+guests would; the build is then rescheduled. For tests.
+"""),
+]
+
+
+def register_opts(conf):
+    conf.register_group(fake_group)
+    conf.register_opts(fake_opts, group=fake_group)
+
+
+def list_opts():
+    return {fake_group: fake_opts}

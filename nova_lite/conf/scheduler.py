@@ -1,0 +1,25 @@
+"""Options of the [scheduler] group."""
+
+from oslo_config import cfg
+
+scheduler_group = cfg.OptGroup('scheduler', title='Scheduler options')
+
+scheduler_opts = [
+    cfg.IntOpt('max_attempts',
+               default=3, min=1,
+               help="""
+Hosts a build may be tried on: the chosen one plus alternates. A build that
+fails on all of them ends in ERROR.
+"""),
+    cfg.IntOpt('workers', default=1, min=1,
+               help='Number of scheduler workers.'),
+]
+
+
+def register_opts(conf):
+    conf.register_group(scheduler_group)
+    conf.register_opts(scheduler_opts, group=scheduler_group)
+
+
+def list_opts():
+    return {scheduler_group: scheduler_opts}

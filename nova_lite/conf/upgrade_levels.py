@@ -1,0 +1,27 @@
+"""Options of the [upgrade_levels] group: RPC version caps."""
+
+from oslo_config import cfg
+
+upgrade_group = cfg.OptGroup('upgrade_levels', title='Upgrade levels',
+                             help="""
+Caps on the RPC API versions sent to each service, so that services of an
+older release can keep running during a rolling upgrade.
+""")
+
+upgrade_opts = [
+    cfg.StrOpt('compute',
+               help='Highest RPC version to send to compute services.'),
+    cfg.StrOpt('conductor',
+               help='Highest RPC version to send to conductors.'),
+    cfg.StrOpt('scheduler',
+               help='Highest RPC version to send to schedulers.'),
+]
+
+
+def register_opts(conf):
+    conf.register_group(upgrade_group)
+    conf.register_opts(upgrade_opts, group=upgrade_group)
+
+
+def list_opts():
+    return {upgrade_group: upgrade_opts}

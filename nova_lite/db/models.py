@@ -1,0 +1,330 @@
+"""SQLAlchemy models of every table nova-lite keeps.
+
+Instances are soft-deleted (``deleted`` = their id) so that
+``changes-since`` can report deletions; everything else is removed for good.
+"""
+
+import datetime
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+
+def _now():
+    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+
+
+class Base(orm.DeclarativeBase):
+    pass
+
+
+class TimestampMixin:
+    created_at = sa.Column(sa.DateTime, default=_now, nullable=False)
+    updated_at = sa.Column(sa.DateTime, onupdate=_now)
+
+
+class Service(Base, TimestampMixin):
+    __tablename__ = 'services'
+    __table_args__ = (
+        sa.UniqueConstraint('host', 'binary',
+                            name='uniq_services0host0binary'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    uuid = sa.Column(sa.String(36), nullable=False, unique=True)
+    host = sa.Column(sa.String(255), nullable=False)
+    binary = sa.Column(sa.String(255), nullable=False)
+    topic = sa.Column(sa.String(255))
+    report_count = sa.Column(sa.Integer, nullable=False, default=0)
+    disabled = sa.Column(sa.Boolean, nullable=False, default=False)
+    disabled_reason = sa.Column(sa.String(255))
+    forced_down = sa.Column(sa.Boolean, nullable=False, default=False)
+    last_seen_up = sa.Column(sa.DateTime)
+    version = sa.Column(sa.Integer, nullable=False, default=0)
+
+
+class ComputeNode(Base, TimestampMixin):
+    __tablename__ = 'compute_nodes'
+    __table_args__ = (
+        sa.UniqueConstraint('host', 'hypervisor_hostname',
+                            name='uniq_compute_nodes0host0hypervisor_'
+                                 'hostname'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    uuid = sa.Column(sa.String(36), nullable=False, unique=True)
+    host = sa.Column(sa.String(255), nullable=False)
+    hypervisor_hostname = sa.Column(sa.String(255), nullable=False)
+    hypervisor_type = sa.Column(sa.String(255), nullable=False)
+    hypervisor_version = sa.Column(sa.Integer, nullable=False, default=0)
+    host_ip = sa.Column(sa.String(64))
+    vcpus = sa.Column(sa.Integer, nullable=False)
+    memory_mb = sa.Column(sa.Integer, nullable=False)
+    local_gb = sa.Column(sa.Integer, nullable=False)
+    reserved_vcpus = sa.Column(sa.Integer, nullable=False, default=0)
+    reserved_memory_mb = sa.Column(sa.Integer, nullable=False, default=0)
+    reserved_disk_gb = sa.Column(sa.Integer, nullable=False, default=0)
+    cpu_allocation_ratio = sa.Column(sa.Float, nullable=False)
+    ram_allocation_ratio = sa.Column(sa.Float, nullable=False)
+    disk_allocation_ratio = sa.Column(sa.Float, nullable=False)
+    # NOTE: bumped by every claim; a claim whose generation moved under it
+    # lost a race and is retried, so concurrent schedulers never over-commit.
+    generation = sa.Column(sa.Integer, nullable=False, default=0)
+    cpu_info = sa.Column(sa.Text)
+
+
+class Allocation(Base):
+    __tablename__ = 'allocations'
+    __table_args__ = (
+        sa.Index('allocations_consumer_idx', 'consumer_id'),
+        sa.Index('allocations_node_class_idx', 'compute_node_id',
+                 'resource_class'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    compute_node_id = sa.Column(sa.Integer,
+                                sa.ForeignKey('compute_nodes.id'),
+                                nullable=False)
+    consumer_id = sa.Column(sa.String(36), nullable=False)
+    resource_class = sa.Column(sa.String(64), nullable=False)
+    used = sa.Column(sa.Integer, nullable=False)
+    created_at = sa.Column(sa.DateTime, default=_now, nullable=False)
+
+
+class Flavor(Base, TimestampMixin):
+    __tablename__ = 'flavors'
+    id = sa.Column(sa.Integer, primary_key=True)
+    flavorid = sa.Column(sa.String(255), nullable=False, unique=True)
+    name = sa.Column(sa.String(255), nullable=False, unique=True)
+    memory_mb = sa.Column(sa.Integer, nullable=False)
+    vcpus = sa.Column(sa.Integer, nullable=False)
+    root_gb = sa.Column(sa.Integer, nullable=False)
+    ephemeral_gb = sa.Column(sa.Integer, nullable=False, default=0)
+    swap = sa.Column(sa.Integer, nullable=False, default=0)
+    rxtx_factor = sa.Column(sa.Float, nullable=False, default=1.0)
+    vcpu_weight = sa.Column(sa.Integer)
+    disabled = sa.Column(sa.Boolean, nullable=False, default=False)
+    is_public = sa.Column(sa.Boolean, nullable=False, default=True)
+    description = sa.Column(sa.Text)
+    extra_specs = orm.relationship(
+        'FlavorExtraSpec', cascade='all, delete-orphan', lazy='selectin')
+    projects = orm.relationship(
+        'FlavorProject', cascade='all, delete-orphan', lazy='selectin')
+
+
+class FlavorExtraSpec(Base, TimestampMixin):
+    __tablename__ = 'flavor_extra_specs'
+    __table_args__ = (
+        sa.UniqueConstraint('flavor_id', 'key',
+                            name='uniq_flavor_extra_specs0flavor_id0key'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    flavor_id = sa.Column(sa.Integer, sa.ForeignKey('flavors.id'),
+                          nullable=False)
+    key = sa.Column(sa.String(255), nullable=False)
+    value = sa.Column(sa.String(255))
+
+
+class FlavorProject(Base, TimestampMixin):
+    __tablename__ = 'flavor_projects'
+    __table_args__ = (
+        sa.UniqueConstraint('flavor_id', 'project_id',
+                            name='uniq_flavor_projects0flavor_id0project_id'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    flavor_id = sa.Column(sa.Integer, sa.ForeignKey('flavors.id'),
+                          nullable=False)
+    project_id = sa.Column(sa.String(255), nullable=False)
+
+
+class KeyPair(Base, TimestampMixin):
+    __tablename__ = 'key_pairs'
+    __table_args__ = (
+        sa.UniqueConstraint('user_id', 'name',
+                            name='uniq_key_pairs0user_id0name'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    name = sa.Column(sa.String(255), nullable=False)
+    user_id = sa.Column(sa.String(255), nullable=False)
+    fingerprint = sa.Column(sa.String(255))
+    public_key = sa.Column(sa.Text)
+    type = sa.Column(sa.String(16), nullable=False, default='ssh')
+
+
+class Instance(Base, TimestampMixin):
+    __tablename__ = 'instances'
+    __table_args__ = (
+        sa.Index('instances_project_id_deleted_idx', 'project_id', 'deleted'),
+        sa.Index('instances_host_deleted_idx', 'host', 'deleted'),
+        sa.Index('instances_updated_at_idx', 'updated_at'),
+        sa.Index('instances_created_at_idx', 'created_at'),
+        sa.Index('instances_reservation_id_idx', 'reservation_id'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    uuid = sa.Column(sa.String(36), nullable=False, unique=True)
+    user_id = sa.Column(sa.String(255), nullable=False)
+    project_id = sa.Column(sa.String(255), nullable=False)
+    display_name = sa.Column(sa.String(255))
+    display_description = sa.Column(sa.Text)
+    hostname = sa.Column(sa.String(255))
+    image_ref = sa.Column(sa.String(255))
+    instance_type_id = sa.Column(sa.Integer)
+    # NOTE: the flavor is copied, not referenced: a server keeps the sizes
+    # it was built with even if its flavor is later deleted.
+    flavor = sa.Column(sa.Text)
+    vcpus = sa.Column(sa.Integer, nullable=False, default=0)
+    memory_mb = sa.Column(sa.Integer, nullable=False, default=0)
+    root_gb = sa.Column(sa.Integer, nullable=False, default=0)
+    ephemeral_gb = sa.Column(sa.Integer, nullable=False, default=0)
+    vm_state = sa.Column(sa.String(255))
+    task_state = sa.Column(sa.String(255))
+    power_state = sa.Column(sa.Integer, nullable=False, default=0)
+    host = sa.Column(sa.String(255))
+    node = sa.Column(sa.String(255))
+    launched_on = sa.Column(sa.String(255))
+    launched_at = sa.Column(sa.DateTime)
+    terminated_at = sa.Column(sa.DateTime)
+    availability_zone = sa.Column(sa.String(255))
+    key_name = sa.Column(sa.String(255))
+    key_data = sa.Column(sa.Text)
+    user_data = sa.Column(sa.Text)
+    reservation_id = sa.Column(sa.String(255))
+    launch_index = sa.Column(sa.Integer, nullable=False, default=0)
+    config_drive = sa.Column(sa.String(255))
+    access_ip_v4 = sa.Column(sa.String(39))
+    access_ip_v6 = sa.Column(sa.String(39))
+    locked = sa.Column(sa.Boolean, nullable=False, default=False)
+    locked_by = sa.Column(sa.String(16))
+    progress = sa.Column(sa.Integer, nullable=False, default=0)
+    system_metadata = sa.Column(sa.Text)
+    deleted = sa.Column(sa.Integer, nullable=False, default=0)
+    deleted_at = sa.Column(sa.DateTime)
+    metadata_items = orm.relationship(
+        'InstanceMetadata', cascade='all, delete-orphan', lazy='selectin',
+        primaryjoin='Instance.uuid == InstanceMetadata.instance_uuid',
+        foreign_keys='InstanceMetadata.instance_uuid')
+
+
+class InstanceMetadata(Base, TimestampMixin):
+    __tablename__ = 'instance_metadata'
+    __table_args__ = (
+        sa.UniqueConstraint('instance_uuid', 'key',
+                            name='uniq_instance_metadata0instance_uuid0key'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    instance_uuid = sa.Column(sa.String(36), nullable=False)
+    key = sa.Column(sa.String(255), nullable=False)
+    value = sa.Column(sa.String(255))
+
+
+class InstanceFault(Base):
+    __tablename__ = 'instance_faults'
+    __table_args__ = (
+        sa.Index('instance_faults_instance_uuid_idx', 'instance_uuid'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    instance_uuid = sa.Column(sa.String(36), nullable=False)
+    code = sa.Column(sa.Integer, nullable=False)
+    message = sa.Column(sa.String(255))
+    details = sa.Column(sa.Text)
+    host = sa.Column(sa.String(255))
+    created_at = sa.Column(sa.DateTime, default=_now, nullable=False)
+
+
+class InstanceAction(Base, TimestampMixin):
+    __tablename__ = 'instance_actions'
+    __table_args__ = (
+        sa.Index('instance_actions_instance_uuid_idx', 'instance_uuid'),
+        sa.Index('instance_actions_request_id_idx', 'request_id'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    action = sa.Column(sa.String(255))
+    instance_uuid = sa.Column(sa.String(36), nullable=False)
+    request_id = sa.Column(sa.String(255))
+    user_id = sa.Column(sa.String(255))
+    project_id = sa.Column(sa.String(255))
+    start_time = sa.Column(sa.DateTime, default=_now)
+    finish_time = sa.Column(sa.DateTime)
+    message = sa.Column(sa.String(255))
+
+
+class InstanceActionEvent(Base, TimestampMixin):
+    __tablename__ = 'instance_actions_events'
+    id = sa.Column(sa.Integer, primary_key=True)
+    action_id = sa.Column(sa.Integer, sa.ForeignKey('instance_actions.id'),
+                          nullable=False, index=True)
+    event = sa.Column(sa.String(255))
+    start_time = sa.Column(sa.DateTime, default=_now)
+    finish_time = sa.Column(sa.DateTime)
+    result = sa.Column(sa.String(255))
+    traceback = sa.Column(sa.Text)
+    host = sa.Column(sa.String(255))
+    details = sa.Column(sa.Text)
+
+
+class RequestSpec(Base, TimestampMixin):
+    __tablename__ = 'request_specs'
+    id = sa.Column(sa.Integer, primary_key=True)
+    instance_uuid = sa.Column(sa.String(36), nullable=False, unique=True)
+    spec = sa.Column(sa.Text, nullable=False)
+
+
+# ---- the image service (nova-lite-image) -----------------------------------
+
+class Image(Base, TimestampMixin):
+    """An image record of the image service, with Glance's column names.
+
+    Images are removed for good on delete, data file included.
+    """
+    __tablename__ = 'images'
+    __table_args__ = (
+        sa.Index('images_owner_idx', 'owner'),
+        sa.Index('images_visibility_idx', 'visibility'),
+        sa.Index('images_created_at_idx', 'created_at'),
+        sa.Index('images_name_idx', 'name'),
+    )
+    id = sa.Column(sa.String(36), primary_key=True)
+    name = sa.Column(sa.String(255))
+    disk_format = sa.Column(sa.String(20))
+    container_format = sa.Column(sa.String(20))
+    size = sa.Column(sa.BigInteger)
+    virtual_size = sa.Column(sa.BigInteger)
+    status = sa.Column(sa.String(30), nullable=False)
+    visibility = sa.Column(sa.String(20), nullable=False)
+    checksum = sa.Column(sa.String(32))
+    os_hash_algo = sa.Column(sa.String(64))
+    os_hash_value = sa.Column(sa.String(128))
+    min_disk = sa.Column(sa.Integer, nullable=False, default=0)
+    min_ram = sa.Column(sa.Integer, nullable=False, default=0)
+    owner = sa.Column(sa.String(255))
+    protected = sa.Column(sa.Boolean, nullable=False, default=False)
+    os_hidden = sa.Column(sa.Boolean, nullable=False, default=False)
+    properties = orm.relationship(
+        'ImageProperty', cascade='all, delete-orphan', lazy='selectin')
+    tags = orm.relationship(
+        'ImageTag', cascade='all, delete-orphan', lazy='selectin')
+
+
+class ImageProperty(Base, TimestampMixin):
+    __tablename__ = 'image_properties'
+    __table_args__ = (
+        sa.UniqueConstraint('image_id', 'name',
+                            name='uniq_image_properties0image_id0name'),
+        sa.Index('image_properties_name_value_idx', 'name', 'value'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    image_id = sa.Column(sa.String(36),
+                         sa.ForeignKey('images.id', ondelete='CASCADE'),
+                         nullable=False)
+    name = sa.Column(sa.String(255), nullable=False)
+    value = sa.Column(sa.String(255))
+
+
+class ImageTag(Base, TimestampMixin):
+    __tablename__ = 'image_tags'
+    __table_args__ = (
+        sa.UniqueConstraint('image_id', 'value',
+                            name='uniq_image_tags0image_id0value'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    image_id = sa.Column(sa.String(36),
+                         sa.ForeignKey('images.id', ondelete='CASCADE'),
+                         nullable=False)
+    value = sa.Column(sa.String(255), nullable=False)

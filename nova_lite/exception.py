@@ -1,0 +1,335 @@
+"""Every error nova-lite raises. API-facing errors carry their HTTP code.
+
+The API's fault handler turns any of these with a code below 500 into
+Nova's fault body; anything else is a logged 500 and a bug.
+"""
+
+from oslo_log import log as logging
+
+LOG = logging.getLogger(__name__)
+
+
+class NovaException(Exception):
+    """Base error: ``msg_fmt`` formatted with the keyword arguments."""
+
+    msg_fmt = 'An unknown exception occurred.'
+    code = 500
+    headers = {}
+    safe = False
+
+    def __init__(self, message=None, **kwargs):
+        self.kwargs = kwargs
+        self.kwargs.setdefault('code', self.code)
+        if not message:
+            try:
+                message = self.msg_fmt % kwargs
+            except (KeyError, TypeError, ValueError):
+                # NOTE: a wrong argument set is a bug in the raiser; keep
+                # the template rather than lose the original error.
+                LOG.exception('Bad arguments for %s: %s',
+                              self.__class__.__name__, kwargs)
+                message = self.msg_fmt
+        self.message = message
+        super().__init__(message)
+
+    def format_message(self):
+        return self.args[0] if self.args else self.message
+
+
+# ---- 400 -------------------------------------------------------------------
+
+class Invalid(NovaException):
+    msg_fmt = 'Bad request: %(reason)s'
+    code = 400
+
+
+class ValidationError(Invalid):
+    msg_fmt = '%(detail)s'
+
+
+class InvalidInput(Invalid):
+    msg_fmt = 'Invalid input received: %(reason)s'
+
+
+class InvalidParameterValue(Invalid):
+    msg_fmt = '%(err)s'
+
+
+class InvalidAPIVersionString(Invalid):
+    msg_fmt = ('API Version String %(version)s is of invalid format. Must '
+               'be of format MajorNum.MinorNum.')
+
+
+class InvalidSortKey(Invalid):
+    msg_fmt = 'Sort key supplied was not valid.'
+
+
+class MarkerNotFound(Invalid):
+    msg_fmt = 'Marker %(marker)s could not be found.'
+
+
+class FlavorNotFoundForCreate(Invalid):
+    msg_fmt = 'Flavor %(flavor_id)s could not be found.'
+
+
+class ImageNotFoundForCreate(Invalid):
+    msg_fmt = 'Can not find requested image'
+
+
+class ImageNotActive(Invalid):
+    msg_fmt = 'Image %(image_id)s is not active.'
+
+
+class FlavorMemoryTooSmall(Invalid):
+    msg_fmt = "Flavor's memory is too small for requested image."
+
+
+class FlavorDiskTooSmall(Invalid):
+    msg_fmt = "Flavor's disk is too small for requested image."
+
+
+class InvalidMetadata(Invalid):
+    msg_fmt = 'Invalid metadata: %(reason)s'
+
+
+class InvalidKeypair(Invalid):
+    msg_fmt = 'Keypair data is invalid: %(reason)s'
+
+
+class KeypairNotFoundForCreate(Invalid):
+    msg_fmt = 'Invalid key_name provided.'
+
+
+class AvailabilityZoneNotFound(Invalid):
+    msg_fmt = 'The requested availability zone is not available'
+
+
+class InvalidFlavor(Invalid):
+    msg_fmt = 'Invalid flavor: %(reason)s'
+
+
+# ---- 403 -------------------------------------------------------------------
+
+class Forbidden(NovaException):
+    msg_fmt = 'Forbidden'
+    code = 403
+
+
+class PolicyNotAuthorized(Forbidden):
+    msg_fmt = "Policy doesn't allow %(action)s to be performed."
+
+
+class OverQuota(Forbidden):
+    msg_fmt = ('Quota exceeded for %(resources)s: Requested %(req)s, but '
+               'already used %(used)s of %(allowed)s %(resources)s')
+
+
+class TooManyInstances(OverQuota):
+    pass
+
+
+class KeypairLimitExceeded(OverQuota):
+    msg_fmt = 'Quota exceeded, too many key pairs.'
+
+
+class MetadataLimitExceeded(OverQuota):
+    msg_fmt = 'Quota exceeded for metadata items: %(allowed)d allowed.'
+
+
+# ---- 404 -------------------------------------------------------------------
+
+class NotFound(NovaException):
+    msg_fmt = 'Resource could not be found.'
+    code = 404
+
+
+class InstanceNotFound(NotFound):
+    msg_fmt = 'Instance %(instance_id)s could not be found.'
+
+
+class FlavorNotFound(NotFound):
+    msg_fmt = 'Flavor %(flavor_id)s could not be found.'
+
+
+class FlavorExtraSpecsNotFound(NotFound):
+    msg_fmt = ('Flavor %(flavor_id)s has no extra specs with key '
+               '%(extra_specs_key)s.')
+
+
+class KeypairNotFound(NotFound):
+    msg_fmt = 'Keypair %(name)s not found for user %(user_id)s'
+
+
+class ImageNotFound(NotFound):
+    msg_fmt = 'Image %(image_id)s could not be found.'
+
+
+class ComputeHostNotFound(NotFound):
+    msg_fmt = 'Compute host %(host)s could not be found.'
+
+
+class ComputeNodeNotFound(NotFound):
+    msg_fmt = 'Compute node for host %(host)s could not be found.'
+
+
+class ServiceNotFound(NotFound):
+    msg_fmt = 'Service %(service_id)s could not be found.'
+
+
+class RequestSpecNotFound(NotFound):
+    msg_fmt = 'RequestSpec not found for instance %(instance_uuid)s.'
+
+
+class InstanceActionNotFound(NotFound):
+    msg_fmt = ('Action for request_id %(request_id)s on instance '
+               '%(instance_uuid)s not found')
+
+
+class VersionNotFoundForAPIMethod(NotFound):
+    msg_fmt = 'API version %(version)s is not supported on this method.'
+
+
+class InstanceNotFoundOnHypervisor(NotFound):
+    msg_fmt = 'Instance %(instance_id)s is not running on this hypervisor.'
+
+
+# ---- 409 -------------------------------------------------------------------
+
+class Conflict(NovaException):
+    msg_fmt = 'Conflict: %(reason)s'
+    code = 409
+
+
+class InstanceInvalidState(Conflict):
+    msg_fmt = ('Instance %(instance_uuid)s in %(attr)s %(state)s. Cannot '
+               '%(method)s while the instance is in this state.')
+
+
+class KeyPairExists(Conflict):
+    msg_fmt = "Key pair '%(key_name)s' already exists."
+
+
+class FlavorExists(Conflict):
+    msg_fmt = 'Flavor with name %(name)s already exists.'
+
+
+class FlavorIdExists(Conflict):
+    msg_fmt = 'Flavor with ID %(flavor_id)s already exists.'
+
+
+class UnexpectedTaskStateError(Conflict):
+    msg_fmt = ('Conflict updating instance %(instance_uuid)s. Expected: '
+               '%(expected)s. Actual: %(actual)s')
+
+
+class UnexpectedDeletingTaskStateError(UnexpectedTaskStateError):
+    pass
+
+
+class ResourceProviderGenerationConflict(Conflict):
+    msg_fmt = ('Compute node %(host)s changed while resources were being '
+               'claimed on it; try again.')
+
+
+# ---- 406 -------------------------------------------------------------------
+
+class InvalidGlobalAPIVersion(NovaException):
+    msg_fmt = ('Version %(req_ver)s is not supported by the API. Minimum is '
+               '%(min_ver)s and maximum is %(max_ver)s.')
+    code = 406
+
+
+# ---- internal (never shown to an API user as such) -------------------------
+
+class NoValidHost(NovaException):
+    msg_fmt = 'No valid host was found. %(reason)s'
+
+
+class MaxRetriesExceeded(NoValidHost):
+    msg_fmt = 'Exceeded maximum number of retries. %(reason)s'
+
+
+class RescheduledException(NovaException):
+    msg_fmt = ('Build of instance %(instance_uuid)s was re-scheduled: '
+               '%(reason)s')
+
+
+class BuildAbortException(NovaException):
+    msg_fmt = 'Build of instance %(instance_uuid)s aborted: %(reason)s'
+
+
+class InstanceExists(NovaException):
+    msg_fmt = 'Instance %(name)s already exists.'
+
+
+class HypervisorUnavailable(NovaException):
+    msg_fmt = 'Connection to the hypervisor is broken on host %(host)s.'
+
+
+class VirtDriverNotFound(NovaException):
+    msg_fmt = 'Could not load virt driver %(name)s.'
+
+
+class ImageServiceUnavailable(NovaException):
+    msg_fmt = 'No image service answered: %(reason)s'
+    code = 503
+
+
+class InternalError(NovaException):
+    msg_fmt = '%(err)s'
+
+
+class DBRetryExhausted(NovaException):
+    msg_fmt = 'Database transaction kept losing races: %(reason)s'
+
+
+class ObjectActionError(NovaException):
+    msg_fmt = 'Object action %(action)s failed because: %(reason)s'
+
+
+class InstanceDeployFailure(NovaException):
+    msg_fmt = 'Failed to deploy instance: %(reason)s'
+
+
+# ---- API request handling (appended by the API) ----------------------------
+
+class InvalidContentType(Invalid):
+    msg_fmt = 'Invalid content type %(content_type)s.'
+
+
+class MalformedRequestBody(Invalid):
+    msg_fmt = 'Malformed message body: %(reason)s'
+
+
+class InvalidName(Invalid):
+    msg_fmt = ("An invalid 'name' value was provided. The name must be: "
+               "%(reason)s")
+
+
+class ApiVersionsIntersect(NovaException):
+    msg_fmt = ("Version of %(name)s %(min_ver)s %(max_ver)s intersects "
+               "with another versions.")
+
+
+# ---- scheduler (appended by the scheduler) ---------------------------------
+
+class SchedulerPluginNotFound(NovaException):
+    msg_fmt = ('Scheduler %(kind)s %(name)s could not be loaded: it is '
+               'neither a %(namespace)s entry point nor a built-in one.')
+
+
+# ---- images on a compute host (appended by the libvirt driver) -------------
+
+class ImageUnacceptable(Invalid):
+    msg_fmt = 'Image %(image_id)s is unacceptable: %(reason)s'
+
+
+class ImageChecksumMismatch(NovaException):
+    msg_fmt = ('Image %(image_id)s failed verification: the %(algo)s of the '
+               'downloaded data is %(actual)s, the image service says '
+               '%(expected)s.')
+
+
+class FlavorDiskSmallerThanImage(FlavorDiskTooSmall):
+    msg_fmt = ('Flavor\'s disk is too small for requested image. Flavor disk '
+               'is %(flavor_size)i bytes, image is %(image_size)i bytes.')

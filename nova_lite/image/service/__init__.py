@@ -1,0 +1,1 @@
+"""nova-lite-image: the Glance v2 subset that Nova and the clients use."""

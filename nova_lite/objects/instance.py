@@ -1,0 +1,207 @@
+"""Instance: a server as the services see it, saved through the database
+or, on a compute host, through the conductor."""
+
+from oslo_serialization import jsonutils
+from oslo_versionedobjects import fields
+
+from nova_lite import conf
+from nova_lite.db import api as db
+from nova_lite import exception
+from nova_lite.objects import base
+from nova_lite.objects import flavor as flavor_obj
+from nova_lite.objects import instance_fault as fault_obj
+
+CONF = conf.CONF
+
+# NOTE: columns an Instance writes as they are; flavor, metadata and
+# system_metadata are (de)serialised on the way.
+_COLUMNS = (
+    'uuid', 'user_id', 'project_id', 'display_name', 'display_description',
+    'hostname', 'image_ref', 'instance_type_id', 'vcpus', 'memory_mb',
+    'root_gb', 'ephemeral_gb', 'vm_state', 'task_state', 'power_state',
+    'host', 'node', 'launched_on', 'launched_at', 'terminated_at',
+    'availability_zone', 'key_name', 'key_data', 'user_data',
+    'reservation_id', 'launch_index', 'config_drive', 'access_ip_v4',
+    'access_ip_v6', 'locked', 'locked_by', 'progress')
+
+OPTIONAL_ATTRS = ('fault',)
+
+
+@base.NovaObjectRegistry.register
+class Instance(base.NovaObject, base.TimestampedObject):
+    VERSION = '1.0'
+
+    fields = dict(base.TimestampedObject.fields, **{
+        'id': fields.IntegerField(),
+        'uuid': fields.UUIDField(),
+        'user_id': fields.StringField(),
+        'project_id': fields.StringField(),
+        'display_name': fields.StringField(nullable=True),
+        'display_description': fields.StringField(nullable=True),
+        'hostname': fields.StringField(nullable=True),
+        'image_ref': fields.StringField(nullable=True),
+        'instance_type_id': fields.IntegerField(nullable=True),
+        'flavor': fields.ObjectField('Flavor', nullable=True),
+        'vcpus': fields.IntegerField(default=0),
+        'memory_mb': fields.IntegerField(default=0),
+        'root_gb': fields.IntegerField(default=0),
+        'ephemeral_gb': fields.IntegerField(default=0),
+        'vm_state': fields.StringField(nullable=True),
+        'task_state': fields.StringField(nullable=True),
+        'power_state': fields.IntegerField(default=0),
+        'host': fields.StringField(nullable=True),
+        'node': fields.StringField(nullable=True),
+        'launched_on': fields.StringField(nullable=True),
+        'launched_at': fields.DateTimeField(nullable=True),
+        'terminated_at': fields.DateTimeField(nullable=True),
+        'availability_zone': fields.StringField(nullable=True),
+        'key_name': fields.StringField(nullable=True),
+        'key_data': fields.StringField(nullable=True),
+        'user_data': fields.StringField(nullable=True),
+        'reservation_id': fields.StringField(nullable=True),
+        'launch_index': fields.IntegerField(default=0),
+        'config_drive': fields.StringField(nullable=True),
+        'access_ip_v4': fields.StringField(nullable=True),
+        'access_ip_v6': fields.StringField(nullable=True),
+        'locked': fields.BooleanField(default=False),
+        'locked_by': fields.StringField(nullable=True),
+        'progress': fields.IntegerField(default=0),
+        'metadata': fields.DictOfNullableStringsField(default={}),
+        'system_metadata': fields.DictOfNullableStringsField(default={}),
+        'deleted': fields.BooleanField(default=False),
+        'deleted_at': fields.DateTimeField(nullable=True),
+        'fault': fields.ObjectField('InstanceFault', nullable=True),
+    })
+
+    SKIP_COLUMNS = ('flavor', 'metadata', 'system_metadata', 'deleted',
+                    'fault')
+
+    @property
+    def name(self):
+        """The hypervisor's name of the guest."""
+        try:
+            return CONF.instance_name_template % self.id
+        except (TypeError, ValueError):
+            return 'instance-%s' % self.uuid
+
+    @classmethod
+    def _from_row(cls, context, row, obj=None, expected_attrs=None,
+                  fault=None):
+        obj = super()._from_row(context, row, obj)
+        obj.deleted = bool(row.deleted)
+        obj.flavor = flavor_obj.Flavor.obj_from_primitive(
+            jsonutils.loads(row.flavor)) if row.flavor else None
+        obj.metadata = {item.key: item.value for item in row.metadata_items}
+        obj.system_metadata = (jsonutils.loads(row.system_metadata)
+                               if row.system_metadata else {})
+        if expected_attrs and 'fault' in expected_attrs:
+            if fault is None:
+                fault = db.instance_fault_get_latest([row.uuid]).get(row.uuid)
+            obj.fault = (fault_obj.InstanceFault._from_row(context, fault)
+                         if fault is not None else None)
+        obj.obj_reset_changes()
+        return obj
+
+    def _db_values(self):
+        values = base.db_values(self, _COLUMNS)
+        changed = self.obj_what_changed()
+        if 'flavor' in changed and self.flavor is not None:
+            values['flavor'] = jsonutils.dumps(self.flavor.obj_to_primitive())
+        if 'system_metadata' in changed:
+            values['system_metadata'] = jsonutils.dumps(self.system_metadata)
+        return values
+
+    def obj_load_attr(self, attrname):
+        if attrname != 'fault':
+            raise exception.ObjectActionError(
+                action='obj_load_attr',
+                reason='attribute %s not lazy-loadable' % attrname)
+        row = db.instance_fault_get_latest([self.uuid]).get(self.uuid)
+        self.fault = (fault_obj.InstanceFault._from_row(self._context, row)
+                      if row is not None else None)
+        self.obj_reset_changes(['fault'])
+
+    @base.remotable_classmethod
+    def get_by_uuid(cls, context, uuid, expected_attrs=None,
+                    read_deleted='no'):
+        row = db.instance_get_by_uuid(uuid, read_deleted=read_deleted)
+        return cls._from_row(context, row, expected_attrs=expected_attrs)
+
+    @base.remotable
+    def create(self):
+        if self.obj_attr_is_set('id'):
+            raise exception.ObjectActionError(action='create',
+                                              reason='already created')
+        values = self._db_values()
+        metadata = self.metadata if self.obj_attr_is_set('metadata') else {}
+        row = db.instance_create(values, metadata=metadata)
+        self._from_row(self._context, row, self)
+
+    @base.remotable
+    def save(self, expected_task_state=None, expected_vm_state=None):
+        """Write the changed fields.
+
+        :param expected_task_state: task state(s) the row must still hold,
+            else UnexpectedTaskStateError (or the Deleting variant when a
+            delete got there first) and nothing is written.
+        :param expected_vm_state: the same for vm_state.
+        """
+        values = self._db_values()
+        if 'metadata' in self.obj_what_changed():
+            values['metadata'] = self.metadata
+        if not values:
+            return
+        expected = {}
+        if expected_task_state is not None:
+            expected['task_state'] = expected_task_state
+        if expected_vm_state is not None:
+            expected['vm_state'] = expected_vm_state
+        row = db.instance_update(self.uuid, values, expected=expected or None)
+        had_fault = self.obj_attr_is_set('fault')
+        fault = self.fault if had_fault else None
+        self._from_row(self._context, row, self)
+        if had_fault:
+            self.fault = fault
+        self.obj_reset_changes()
+
+    @base.remotable
+    def refresh(self):
+        row = db.instance_get_by_uuid(self.uuid)
+        self._from_row(self._context, row, self)
+
+    @base.remotable
+    def destroy(self):
+        row = db.instance_destroy(self.uuid)
+        self.deleted = True
+        self.vm_state = row.vm_state
+        self.task_state = None
+        self.obj_reset_changes()
+
+
+@base.NovaObjectRegistry.register
+class InstanceList(base.ObjectListBase, base.NovaObject):
+    VERSION = '1.0'
+
+    fields = {'objects': fields.ListOfObjectsField('Instance')}
+
+    @base.remotable_classmethod
+    def get_by_filters(cls, context, filters, sort_keys=None, sort_dirs=None,
+                       limit=None, marker=None, expected_attrs=None,
+                       read_deleted='no'):
+        rows = db.instance_get_all(filters=filters, limit=limit,
+                                   marker=marker, sort_keys=sort_keys,
+                                   sort_dirs=sort_dirs,
+                                   read_deleted=read_deleted)
+        faults = {}
+        if expected_attrs and 'fault' in expected_attrs:
+            faults = db.instance_fault_get_latest([r.uuid for r in rows])
+        result = cls(context, objects=[
+            Instance._from_row(context, row, expected_attrs=expected_attrs,
+                               fault=faults.get(row.uuid))
+            for row in rows])
+        result.obj_reset_changes()
+        return result
+
+    @base.remotable_classmethod
+    def get_by_host(cls, context, host):
+        return cls.get_by_filters(context, {'host': host})

@@ -1,0 +1,30 @@
+"""Policy defaults of flavor extra specs."""
+
+from oslo_policy import policy
+
+from nova_lite.policies import base
+
+PREFIX = 'os_compute_api:os-flavor-extra-specs:%s'
+PATH = '/flavors/{flavor_id}/os-extra_specs'
+
+rules = [
+    policy.DocumentedRuleDefault(
+        PREFIX % 'index', base.RULE_ANY, 'List extra specs of a flavor',
+        [{'method': 'GET', 'path': PATH}]),
+    policy.DocumentedRuleDefault(
+        PREFIX % 'show', base.RULE_ANY, 'Show an extra spec of a flavor',
+        [{'method': 'GET', 'path': PATH + '/{key}'}]),
+    policy.DocumentedRuleDefault(
+        PREFIX % 'create', base.RULE_ADMIN_API, 'Create extra specs',
+        [{'method': 'POST', 'path': PATH}]),
+    policy.DocumentedRuleDefault(
+        PREFIX % 'update', base.RULE_ADMIN_API, 'Update an extra spec',
+        [{'method': 'PUT', 'path': PATH + '/{key}'}]),
+    policy.DocumentedRuleDefault(
+        PREFIX % 'delete', base.RULE_ADMIN_API, 'Delete an extra spec',
+        [{'method': 'DELETE', 'path': PATH + '/{key}'}]),
+]
+
+
+def list_rules():
+    return rules

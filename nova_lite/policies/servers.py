@@ -1,0 +1,46 @@
+"""Policy defaults of /servers."""
+
+from oslo_policy import policy
+
+from nova_lite.policies import base
+
+PREFIX = 'os_compute_api:servers:%s'
+
+
+def _rule(name, check, method, path, desc):
+    return policy.DocumentedRuleDefault(
+        PREFIX % name, check, desc, [{'method': method, 'path': path}])
+
+
+rules = [
+    _rule('index', base.PROJECT_READER_OR_ADMIN, 'GET', '/servers',
+          'List servers'),
+    _rule('detail', base.PROJECT_READER_OR_ADMIN, 'GET', '/servers/detail',
+          'List servers with details'),
+    _rule('index:get_all_tenants', base.RULE_ADMIN_API, 'GET', '/servers',
+          'List servers of all projects'),
+    _rule('detail:get_all_tenants', base.RULE_ADMIN_API, 'GET',
+          '/servers/detail', 'List servers of all projects with details'),
+    _rule('show', base.PROJECT_READER_OR_ADMIN, 'GET', '/servers/{id}',
+          'Show a server'),
+    _rule('allow_all_filters', base.RULE_ADMIN_API, 'GET', '/servers',
+          'Filter servers by any attribute, not only the public filters'),
+    _rule('show:host_status', base.RULE_ADMIN_API, 'GET', '/servers/{id}',
+          'Show the host status of a server (2.16+)'),
+    _rule('create', base.PROJECT_MEMBER_OR_ADMIN, 'POST', '/servers',
+          'Create a server'),
+    _rule('create:forced_host', base.RULE_ADMIN_API, 'POST', '/servers',
+          'Create a server on a named host'),
+    _rule('update', base.PROJECT_MEMBER_OR_ADMIN, 'PUT', '/servers/{id}',
+          'Update a server'),
+    _rule('delete', base.PROJECT_MEMBER_OR_ADMIN, 'DELETE', '/servers/{id}',
+          'Delete a server'),
+    policy.DocumentedRuleDefault(
+        'os_compute_api:os-extended-server-attributes', base.RULE_ADMIN_API,
+        'Show OS-EXT-SRV-ATTR attributes of a server',
+        [{'method': 'GET', 'path': '/servers/{id}'}]),
+]
+
+
+def list_rules():
+    return rules

@@ -1,0 +1,20 @@
+"""AvailabilityZoneFilter: only hosts in the availability zone asked for."""
+
+from nova_lite.scheduler import filters
+
+
+class AvailabilityZoneFilter(filters.BaseHostFilter):
+    """Removes hosts outside the request's availability zone.
+
+    A request without a zone may land anywhere. For an admin's
+    ``zone:host[:node]`` only the zone counts here: the host part is the
+    API's to turn into force_hosts/force_nodes.
+    """
+
+    def host_passes(self, host_state, spec_obj):
+        wanted = (spec_obj.get_default('availability_zone') or '')
+        wanted = wanted.split(':', 1)[0]
+        if not wanted or wanted == host_state.availability_zone:
+            return True
+        return filters.fails('in availability zone %s, not %s' %
+                             (host_state.availability_zone, wanted))

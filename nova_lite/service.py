@@ -1,0 +1,128 @@
+"""A nova-lite service: an RPC server over a manager, its heartbeat and its
+periodic tasks; and the API's WSGI service.
+
+This and ``cmd/`` are the only places that name manager classes.
+"""
+
+import oslo_messaging as messaging
+from oslo_log import log as logging
+
+from nova_lite import conf
+from nova_lite import context as nova_context
+from nova_lite import exception
+from nova_lite import objects
+from nova_lite import rpc
+from nova_lite import utils
+
+CONF = conf.CONF
+LOG = logging.getLogger(__name__)
+
+
+def _compute_manager(host):
+    from nova_lite.compute import manager
+    return [manager.ComputeManager(host=host)]
+
+
+def _conductor_managers(host):
+    from nova_lite.conductor import manager
+    return [manager.ConductorManager(), manager.ComputeTaskManager()]
+
+
+def _scheduler_manager(host):
+    from nova_lite.scheduler import manager
+    return [manager.SchedulerManager()]
+
+
+# binary -> (topic, factory of RPC endpoints)
+SERVICES = {
+    'nova-lite-compute': ('compute', _compute_manager),
+    'nova-lite-conductor': ('conductor', _conductor_managers),
+    'nova-lite-scheduler': ('scheduler', _scheduler_manager),
+}
+
+
+class Service:
+    """Runs the endpoints of ``binary`` for ``host`` until stopped."""
+
+    def __init__(self, binary, host=None):
+        self.binary = binary
+        self.host = host or CONF.host
+        self.topic, factory = SERVICES[binary]
+        self.endpoints = factory(self.host)
+        self.manager = self.endpoints[0]
+        self.service_ref = None
+        self.rpcserver = None
+        self._loops = []
+
+    def start(self):
+        context = nova_context.get_admin_context()
+        self.service_ref = objects.Service.get_by_host_and_binary(
+            context, self.host, self.binary)
+        if self.service_ref is None:
+            self.service_ref = objects.Service(context=context,
+                                               host=self.host,
+                                               binary=self.binary,
+                                               topic=self.topic)
+            try:
+                self.service_ref.create()
+            except exception.NovaException:
+                self.service_ref = objects.Service.get_by_host_and_binary(
+                    context, self.host, self.binary)
+        self.service_ref.heartbeat()
+
+        if hasattr(self.manager, 'init_host'):
+            self.manager.init_host()
+        target = messaging.Target(topic=self.topic, server=self.host)
+        self.rpcserver = rpc.get_server(target, self.endpoints)
+        self.rpcserver.start()
+
+        self._loops.append(utils.LoopingCall(
+            self.report_state, CONF.report_interval,
+            initial_delay=CONF.report_interval).start())
+        if hasattr(self.manager, 'periodic_tasks'):
+            for task, interval in self.manager.periodic_tasks():
+                self._loops.append(utils.LoopingCall(
+                    task, interval, initial_delay=interval).start())
+            # NOTE: report inventory at once, so a new host can be
+            # scheduled to without waiting a whole interval.
+            self.manager.update_available_resource()
+        LOG.info('%s started on host %s (topic %s)', self.binary, self.host,
+                 self.topic)
+        return self
+
+    def report_state(self):
+        try:
+            self.service_ref.heartbeat()
+        except messaging.MessagingTimeout:
+            LOG.warning('Heartbeat of %s timed out; is a conductor running?',
+                        self.binary)
+
+    def stop(self):
+        for loop in self._loops:
+            loop.stop()
+        if self.rpcserver is not None:
+            self.rpcserver.stop()
+            self.rpcserver.wait()
+        if hasattr(self.manager, 'driver'):
+            self.manager.driver.cleanup_host(self.host)
+
+
+class WSGIService:
+    """The Compute API on osapi_compute_listen:osapi_compute_listen_port."""
+
+    def __init__(self, host=None, port=None):
+        from nova_lite.api import app
+        self.app = app.make_app()
+        self.server = utils.WSGIServer(
+            'osapi_compute', self.app,
+            host or CONF.osapi_compute_listen,
+            CONF.osapi_compute_listen_port if port is None else port)
+
+    def start(self):
+        self.server.start()
+        LOG.info('Compute API listening on http://%s:%s', self.server.host,
+                 self.server.port)
+        return self
+
+    def stop(self):
+        self.server.stop()

@@ -1,0 +1,1 @@
+"""Virt drivers: the layer that turns compute requests into guest calls."""

@@ -1,0 +1,232 @@
+"""ComputeDriver: the contract between the compute manager and a hypervisor."""
+
+import importlib
+import importlib.metadata
+
+from oslo_log import log as logging
+
+from nova_lite.conf import CONF
+from nova_lite import exception
+
+LOG = logging.getLogger(__name__)
+
+DRIVER_NAMESPACE = 'nova_lite.compute.drivers'
+
+# NOTE: mirrors the entry points in setup.cfg so that a source tree that was
+# never pip-installed (tests, a first run from a checkout) still finds the
+# drivers. The entry points win when both exist.
+BUILTIN_DRIVERS = {
+    'fake': 'nova_lite.virt.fake:FakeDriver',
+    'libvirt': 'nova_lite.virt.libvirt.driver:LibvirtDriver',
+}
+
+
+class InstanceInfo:
+    """What a hypervisor knows about one guest.
+
+    :ivar state: a value from :mod:`nova_lite.compute.power_state`.
+    :ivar internal_id: the hypervisor's own id of the guest, if any.
+    """
+
+    def __init__(self, state, internal_id=None):
+        self.state = state
+        self.internal_id = internal_id
+
+    def __eq__(self, other):
+        return (isinstance(other, InstanceInfo) and
+                (self.state, self.internal_id) ==
+                (other.state, other.internal_id))
+
+    def __repr__(self):
+        return 'InstanceInfo(state=%r, internal_id=%r)' % (
+            self.state, self.internal_id)
+
+
+class ComputeDriver:
+    """Base class of virt drivers; every method states its contract.
+
+    ``instance`` arguments are instance objects with at least ``uuid``,
+    ``name`` (the hypervisor's name of the guest), ``flavor`` (``memory_mb``,
+    ``vcpus``, ``root_gb``, ``ephemeral_gb``, ``swap``, ``extra_specs``),
+    ``image_ref``, ``host``, ``node``, ``user_data``, ``display_name`` and
+    ``metadata``. Guests are found by ``uuid``.
+
+    A driver calls back into compute only through ``self.virtapi``.
+    """
+
+    capabilities = {
+        'supports_pause': True,
+        'supports_suspend': True,
+        'supports_console_output': True,
+    }
+
+    def __init__(self, virtapi):
+        self.virtapi = virtapi
+
+    # ---- host ---------------------------------------------------------------
+
+    def init_host(self, host):
+        """Prepare the hypervisor of compute host ``host`` for use.
+
+        After return the driver can serve every other call.
+
+        :raises HypervisorUnavailable: the hypervisor cannot be reached.
+        """
+
+    def cleanup_host(self, host):
+        """Release what :meth:`init_host` took; guests are left running."""
+
+    def get_available_nodes(self, refresh=False):
+        """:returns: the node names this driver manages (one per host)."""
+        raise NotImplementedError()
+
+    def get_available_resource(self, nodename):
+        """Report the size and use of node ``nodename``.
+
+        :returns: dict with ``vcpus``, ``memory_mb``, ``local_gb``,
+            ``vcpus_used``, ``memory_mb_used``, ``local_gb_used``,
+            ``hypervisor_type`` (str), ``hypervisor_version`` (int),
+            ``hypervisor_hostname`` (the node name) and ``cpu_info``
+            (a JSON string).
+        """
+        raise NotImplementedError()
+
+    # ---- inventory ----------------------------------------------------------
+
+    def list_instances(self):
+        """:returns: the names of all guests on the hypervisor, ours or not."""
+        raise NotImplementedError()
+
+    def list_instance_uuids(self):
+        """:returns: the uuids of all guests on the hypervisor."""
+        raise NotImplementedError()
+
+    def instance_exists(self, instance):
+        """:returns: True when the hypervisor has a guest for ``instance``."""
+        try:
+            self.get_info(instance)
+        except exception.InstanceNotFoundOnHypervisor:
+            return False
+        return True
+
+    def get_info(self, instance):
+        """:returns: an :class:`InstanceInfo` for the guest of ``instance``.
+
+        :raises InstanceNotFoundOnHypervisor: no such guest.
+        """
+        raise NotImplementedError()
+
+    # ---- lifecycle ----------------------------------------------------------
+
+    def spawn(self, context, instance, image_meta, injected_files,
+              admin_password, allocations, network_info=None,
+              block_device_info=None):
+        """Create and start the guest of ``instance``.
+
+        After a normal return the guest exists and is RUNNING. On any error
+        the guest is not left behind (no defined guest, no instance files)
+        and the error is raised; the manager reschedules the build.
+
+        :raises InstanceExists: a guest for ``instance`` already exists.
+        :raises InstanceDeployFailure: the hypervisor refused the guest.
+        """
+        raise NotImplementedError()
+
+    def destroy(self, context, instance, network_info=None,
+                block_device_info=None, destroy_disks=True):
+        """Stop and remove the guest of ``instance``.
+
+        After return no guest of ``instance`` exists; with ``destroy_disks``
+        its local files are gone too. A guest that is already gone is not an
+        error, so calling this twice is safe.
+        """
+        raise NotImplementedError()
+
+    def reboot(self, context, instance, network_info, reboot_type):
+        """Reboot the guest; ``reboot_type`` is ``'SOFT'`` or ``'HARD'``.
+
+        SOFT asks the guest OS to restart and falls back to HARD when it
+        does not; HARD restarts the guest without asking. After return the
+        guest is RUNNING.
+
+        :raises InstanceNotFoundOnHypervisor: no such guest.
+        """
+        raise NotImplementedError()
+
+    def power_off(self, instance, timeout=0, retry_interval=0):
+        """Stop the guest, keeping its definition and disks.
+
+        With ``timeout > 0`` the guest OS is asked to shut down first, every
+        ``retry_interval`` seconds, for up to ``timeout`` seconds; then (or
+        with ``timeout == 0`` at once) it is stopped hard. After return the
+        guest is SHUTDOWN.
+
+        :raises InstanceNotFoundOnHypervisor: no such guest.
+        """
+        raise NotImplementedError()
+
+    def power_on(self, context, instance, network_info,
+                 block_device_info=None):
+        """Start a stopped guest. After return it is RUNNING.
+
+        :raises InstanceNotFoundOnHypervisor: no such guest.
+        """
+        raise NotImplementedError()
+
+    def pause(self, instance):
+        """Freeze the guest's CPUs, memory kept. After return it is PAUSED."""
+        raise NotImplementedError()
+
+    def unpause(self, instance):
+        """Undo :meth:`pause`. After return the guest is RUNNING."""
+        raise NotImplementedError()
+
+    def suspend(self, instance):
+        """Save the guest's memory to disk and stop it.
+
+        After return the guest is SUSPENDED.
+        """
+        raise NotImplementedError()
+
+    def resume(self, instance):
+        """Undo :meth:`suspend`. After return the guest is RUNNING."""
+        raise NotImplementedError()
+
+    def get_console_output(self, context, instance):
+        """:returns: the guest's serial console output as text ('' if none).
+
+        :raises InstanceNotFoundOnHypervisor: no such guest.
+        """
+        raise NotImplementedError()
+
+
+def _driver_class_path(name):
+    for entry_point in importlib.metadata.entry_points(group=DRIVER_NAMESPACE):
+        if entry_point.name == name:
+            return entry_point.value
+    return BUILTIN_DRIVERS.get(name)
+
+
+def load_compute_driver(virtapi, driver_name=None):
+    """Load and instantiate a virt driver by name.
+
+    :param virtapi: the :class:`~nova_lite.virt.virtapi.VirtAPI` given to
+        the driver.
+    :param driver_name: a name such as ``fake`` or ``libvirt``; defaults to
+        ``CONF.compute_driver``.
+    :returns: a :class:`ComputeDriver`.
+    :raises VirtDriverNotFound: the name is unknown or its code cannot be
+        imported.
+    """
+    name = driver_name or CONF.compute_driver
+    path = _driver_class_path(name)
+    if path is None:
+        raise exception.VirtDriverNotFound(name=name)
+    module_name, _, class_name = path.partition(':')
+    try:
+        cls = getattr(importlib.import_module(module_name), class_name)
+    except (ImportError, AttributeError) as e:
+        LOG.error('Virt driver %s (%s) cannot be imported: %s', name, path, e)
+        raise exception.VirtDriverNotFound(name=name) from e
+    LOG.info('Loading virt driver %s (%s)', name, path)
+    return cls(virtapi)

@@ -1,0 +1,1 @@
+"""The libvirt virt driver: guests through a libvirt connection."""

@@ -1,0 +1,1 @@
+"""WSGI application entry points for uwsgi, gunicorn or mod_wsgi."""

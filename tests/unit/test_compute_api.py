@@ -1,0 +1,156 @@
+"""compute.api: what a create writes and sends, and what it refuses."""
+
+from unittest import mock
+
+import pytest
+
+from nova_lite.cmd import manage
+from nova_lite.compute import api as compute_api
+from nova_lite import exception
+from nova_lite import objects
+
+IMAGE = '70a599e0-31e7-49b7-b260-868f441e862b'
+
+
+@pytest.fixture
+def api(database):
+    manage.bootstrap()
+    with mock.patch('nova_lite.rpc.get_client'):
+        api = compute_api.API()
+    api.compute_task_api = mock.Mock()
+    api.compute_rpcapi = mock.Mock()
+    return api
+
+
+def _live(ctxt):
+    return objects.InstanceList.get_by_filters(ctxt, {}).objects
+
+
+def test_create_records_building_instances_and_casts(api, ctxt):
+    flavor = api.get_flavor_for_create(ctxt, '1')
+    instances, rid = api.create(ctxt, flavor, IMAGE, name='web',
+                                min_count=2, max_count=2,
+                                metadata={'k': 'v'})
+    assert rid.startswith('r-')
+    assert [i.display_name for i in instances] == ['web-1', 'web-2']
+    for instance in instances:
+        stored = objects.Instance.get_by_uuid(ctxt, instance.uuid)
+        assert (stored.vm_state, stored.task_state) == ('building',
+                                                        'scheduling')
+        assert stored.flavor.flavorid == '1'
+        assert stored.metadata == {'k': 'v'}
+        spec = objects.RequestSpec.get_by_instance_uuid(ctxt, instance.uuid)
+        assert spec.num_instances == 2
+        action = objects.InstanceAction.get_by_request_id(
+            ctxt, instance.uuid, 'req-unit')
+        assert action.action == 'create'
+    kwargs = api.compute_task_api.build_instances.call_args.kwargs
+    assert [i.uuid for i in kwargs['instances']] == [i.uuid
+                                                     for i in instances]
+
+
+@pytest.mark.parametrize('kwargs,error', [
+    (dict(image_href='no-such-image'), exception.ImageNotFoundForCreate),
+    (dict(min_count=3, max_count=2), exception.InvalidInput),
+    (dict(key_name='missing'), exception.KeypairNotFoundForCreate),
+    (dict(availability_zone='elsewhere'),
+     exception.AvailabilityZoneNotFound),
+])
+def test_create_refuses_bad_input_and_writes_nothing(api, ctxt, kwargs,
+                                                     error):
+    args = dict(image_href=IMAGE, name='x')
+    args.update(kwargs)
+    flavor = api.get_flavor_for_create(ctxt, '1')
+    with pytest.raises(error):
+        api.create(ctxt, flavor, **args)
+    assert _live(ctxt) == []
+    api.compute_task_api.build_instances.assert_not_called()
+
+
+def test_unknown_flavor_is_a_bad_request(api, ctxt):
+    with pytest.raises(exception.FlavorNotFoundForCreate):
+        api.get_flavor_for_create(ctxt, '999')
+
+
+def test_quota_takes_what_fits_between_min_and_max(api, ctxt, flags):
+    flags(instances=3, group='quota')
+    flavor = api.get_flavor_for_create(ctxt, '1')
+    instances, _ = api.create(ctxt, flavor, IMAGE, name='a', min_count=1,
+                              max_count=5)
+    assert len(instances) == 3
+    with pytest.raises(exception.TooManyInstances):
+        api.create(ctxt, flavor, IMAGE, name='b')
+    assert len(_live(ctxt)) == 3
+
+
+def test_recheck_undoes_a_create_that_raced_over_quota(api, ctxt, flags):
+    flags(instances=1, group='quota')
+    flavor = api.get_flavor_for_create(ctxt, '1')
+    real_create = objects.Instance.create
+
+    def create_and_race(self):
+        real_create(self)
+        # A concurrent request wrote its row between our check and recheck.
+        if self.display_name == 'mine':
+            racer = objects.Instance(
+                context=ctxt, uuid='11111111-1111-1111-1111-111111111111',
+                user_id='other', project_id=ctxt.project_id,
+                vm_state='building', vcpus=1, memory_mb=512)
+            real_create(racer)
+
+    with mock.patch.object(objects.Instance, 'create', create_and_race):
+        with pytest.raises(exception.TooManyInstances):
+            api.create(ctxt, flavor, IMAGE, name='mine')
+    names = [i.user_id for i in _live(ctxt)]
+    assert names == ['other']
+    api.compute_task_api.build_instances.assert_not_called()
+
+
+def test_get_hides_other_projects(api, ctxt, admin_ctxt):
+    flavor = api.get_flavor_for_create(ctxt, '1')
+    (instance,), _ = api.create(ctxt, flavor, IMAGE, name='mine')
+    other = ctxt.from_dict(dict(ctxt.to_dict(), project_id='project-2'))
+    other.is_admin = False
+    with pytest.raises(exception.InstanceNotFound):
+        api.get(other, instance.uuid)
+    assert api.get(admin_ctxt, instance.uuid).uuid == instance.uuid
+    with pytest.raises(exception.InstanceNotFound):
+        api.get(ctxt, 'not-a-uuid')
+
+
+def test_delete_unscheduled_instance_is_local(api, ctxt):
+    flavor = api.get_flavor_for_create(ctxt, '1')
+    (instance,), _ = api.create(ctxt, flavor, IMAGE, name='mine')
+    api.delete(ctxt, instance)
+    assert _live(ctxt) == []
+    api.compute_rpcapi.terminate_instance.assert_not_called()
+
+
+def test_delete_on_live_host_goes_to_the_host(api, ctxt, admin_ctxt):
+    service = objects.Service(context=admin_ctxt, host='h1',
+                              binary='nova-lite-compute', topic='compute')
+    service.create()
+    service.heartbeat()
+    flavor = api.get_flavor_for_create(ctxt, '1')
+    (instance,), _ = api.create(ctxt, flavor, IMAGE, name='mine')
+    instance.host = 'h1'
+    instance.save()
+    api.delete(ctxt, instance)
+    assert objects.Instance.get_by_uuid(ctxt, instance.uuid).task_state \
+        == 'deleting'
+    api.compute_rpcapi.terminate_instance.assert_called_once_with(
+        ctxt, instance=instance, host='h1')
+
+
+def test_keypair_import_fingerprint_and_duplicates(api, ctxt):
+    keys = compute_api.KeypairAPI()
+    keypair, private = keys.create_key_pair(ctxt, 'user-1', 'gen')
+    assert private.startswith('-----BEGIN RSA PRIVATE KEY-----')
+    imported = keys.import_key_pair(ctxt, 'user-1', 'imp',
+                                    keypair.public_key)
+    assert imported.fingerprint == keypair.fingerprint
+    assert imported.fingerprint.count(':') == 15
+    with pytest.raises(exception.KeyPairExists):
+        keys.import_key_pair(ctxt, 'user-1', 'imp', keypair.public_key)
+    with pytest.raises(exception.InvalidKeypair):
+        keys.import_key_pair(ctxt, 'user-1', 'bad', 'ssh-rsa garbage')

@@ -1,0 +1,124 @@
+"""The conductor's build orchestration, with the scheduler and compute RPC
+clients mocked at the edge and a real sqlite database."""
+
+from unittest import mock
+
+import pytest
+
+from nova_lite.conductor import manager as conductor_manager
+from nova_lite.db import api as db
+from nova_lite import exception
+from nova_lite import objects
+
+
+@pytest.fixture
+def conductor(database):
+    with mock.patch('nova_lite.rpc.get_client'):
+        manager = conductor_manager.ComputeTaskManager()
+    manager.scheduler_rpcapi = mock.Mock()
+    manager.compute_rpcapi = mock.Mock()
+    return manager
+
+
+def _node(host):
+    return objects.ComputeNode.update_or_create(None, host, host, {
+        'hypervisor_type': 'fake', 'vcpus': 1, 'memory_mb': 1024,
+        'local_gb': 10, 'cpu_allocation_ratio': 1.0,
+        'ram_allocation_ratio': 1.0, 'disk_allocation_ratio': 1.0})
+
+
+def _instance(ctxt, n=1):
+    instance = objects.Instance(
+        context=ctxt, uuid='00000000-0000-0000-0000-%012d' % n,
+        user_id='u', project_id='p', vm_state='building',
+        task_state='scheduling', vcpus=1, memory_mb=512)
+    instance.create()
+    objects.InstanceAction.action_start(ctxt, instance.uuid, 'create')
+    return instance
+
+
+def _selection(node, claim=None):
+    return objects.Selection(service_host=node.host, nodename=node.host,
+                             compute_node_uuid=node.uuid,
+                             compute_node_id=node.id,
+                             resources={'VCPU': 1, 'MEMORY_MB': 512},
+                             availability_zone='nova')
+
+
+def test_selected_host_is_recorded_and_build_cast(conductor, ctxt):
+    node_a, node_b = _node('a'), _node('b')
+    instance = _instance(ctxt)
+    hosts = [_selection(node_a), _selection(node_b)]
+    conductor.scheduler_rpcapi.select_destinations.return_value = [hosts]
+    conductor.build_instances(ctxt, [instance], image=None,
+                              request_spec=mock.sentinel.spec)
+    stored = objects.Instance.get_by_uuid(ctxt, instance.uuid)
+    assert (stored.host, stored.node, stored.availability_zone) == (
+        'a', 'a', 'nova')
+    kwargs = conductor.compute_rpcapi.build_and_run_instance.call_args.kwargs
+    assert kwargs['host'] == 'a'
+    assert kwargs['host_list'] == hosts
+
+
+def test_no_valid_host_sets_error_with_the_explanation(conductor, ctxt):
+    instance = _instance(ctxt)
+    conductor.scheduler_rpcapi.select_destinations.side_effect = \
+        exception.NoValidHost(reason='ResourceFitFilter removed 2')
+    conductor.build_instances(ctxt, [instance], image=None,
+                              request_spec=None)
+    stored = objects.Instance.get_by_uuid(ctxt, instance.uuid,
+                                          expected_attrs=['fault'])
+    assert (stored.vm_state, stored.task_state) == ('error', None)
+    assert 'ResourceFitFilter removed 2' in stored.fault.message
+    conductor.compute_rpcapi.build_and_run_instance.assert_not_called()
+
+
+def test_reschedule_claims_the_next_alternate(conductor, ctxt):
+    node_b, node_c = _node('b'), _node('c')
+    instance = _instance(ctxt)
+    # b is full already: the reschedule must skip to c.
+    db.allocation_claim(node_b.id, 'someone-else', {'VCPU': 1})
+    conductor.build_instances(
+        ctxt, [instance], image=None, request_spec=None,
+        host_lists=[[_selection(node_b), _selection(node_c)]])
+    kwargs = conductor.compute_rpcapi.build_and_run_instance.call_args.kwargs
+    assert kwargs['host'] == 'c'
+    assert db.allocation_usages()[node_c.id]['VCPU'] == 1
+
+
+def test_reschedule_without_alternates_ends_in_error(conductor, ctxt):
+    instance = _instance(ctxt)
+    conductor.build_instances(ctxt, [instance], image=None,
+                              request_spec=None, host_lists=[[]])
+    stored = objects.Instance.get_by_uuid(ctxt, instance.uuid,
+                                          expected_attrs=['fault'])
+    assert stored.vm_state == 'error'
+    assert 'Exhausted all hosts' in stored.fault.message
+
+
+def test_instance_deleted_while_scheduling_releases_its_claim(conductor,
+                                                              ctxt):
+    node = _node('a')
+    instance = _instance(ctxt)
+
+    def select(*args, **kwargs):
+        db.allocation_claim(node.id, instance.uuid, {'VCPU': 1})
+        db.instance_destroy(instance.uuid)
+        return [[_selection(node)]]
+
+    conductor.scheduler_rpcapi.select_destinations.side_effect = select
+    conductor.build_instances(ctxt, [instance], image=None,
+                              request_spec=None)
+    assert db.allocation_usages() == {}
+    conductor.compute_rpcapi.build_and_run_instance.assert_not_called()
+
+
+def test_object_action_returns_changes(database, ctxt):
+    instance = _instance(ctxt)
+    instance.display_name = 'renamed'
+    updates, result = conductor_manager.ConductorManager().object_action(
+        ctxt, instance, 'save', (), {})
+    assert result is None
+    assert objects.Instance.get_by_uuid(ctxt, instance.uuid).display_name \
+        == 'renamed'
+    assert 'updated_at' in updates

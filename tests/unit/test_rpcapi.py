@@ -1,0 +1,84 @@
+"""Every rpcapi method: topic, server, version, cast vs call, arguments."""
+
+from unittest import mock
+
+import pytest
+
+from nova_lite.compute import rpcapi as compute_rpcapi
+from nova_lite.conductor import rpcapi as conductor_rpcapi
+from nova_lite.scheduler import rpcapi as scheduler_rpcapi
+
+CTXT = object()
+
+# (client class, method, kwargs, rpc kind, prepare kwargs, wire kwargs)
+CASES = [
+    (compute_rpcapi.ComputeAPI, 'build_and_run_instance',
+     dict(instance='inst', host='h1', image='img', request_spec='spec',
+          admin_password='pw', injected_files=[], requested_networks=None,
+          host_list=['sel'], node='n1'),
+     'cast', dict(server='h1', version='1.0'),
+     dict(instance='inst', image='img', request_spec='spec',
+          admin_password='pw', injected_files=[], requested_networks=None,
+          host_list=['sel'], node='n1')),
+    (compute_rpcapi.ComputeAPI, 'terminate_instance',
+     dict(instance='inst', host='h2'),
+     'cast', dict(server='h2', version='1.0'), dict(instance='inst')),
+    (scheduler_rpcapi.SchedulerAPI, 'select_destinations',
+     dict(spec_obj='spec', instance_uuids=['u1'], return_alternates=True),
+     'call', dict(version='1.0'),
+     dict(spec_obj='spec', instance_uuids=['u1'], return_alternates=True)),
+    (conductor_rpcapi.ComputeTaskAPI, 'build_instances',
+     dict(instances=['i'], image='img', request_spec='spec',
+          admin_password=None, injected_files=None, requested_networks=None,
+          host_lists=[['a']]),
+     'cast', dict(version='1.0'),
+     dict(instances=['i'], image='img', request_spec='spec',
+          admin_password=None, injected_files=None, requested_networks=None,
+          host_lists=[['a']])),
+    (conductor_rpcapi.ConductorAPI, 'object_action',
+     dict(objinst='o', objmethod='save', args=(), kwargs={}),
+     'call', dict(version='1.0'),
+     dict(objinst='o', objmethod='save', args=(), kwargs={})),
+    (conductor_rpcapi.ConductorAPI, 'object_class_action_versions',
+     dict(objname='Instance', objmethod='get_by_uuid',
+          object_versions={'Instance': '1.0'}, args=('u',), kwargs={}),
+     'call', dict(version='1.0'),
+     dict(objname='Instance', objmethod='get_by_uuid',
+          object_versions={'Instance': '1.0'}, args=('u',), kwargs={})),
+    (conductor_rpcapi.ConductorAPI, 'object_backport_versions',
+     dict(objinst='o', object_versions={'Instance': '1.0'}),
+     'call', dict(version='1.0'),
+     dict(objinst='o', object_versions={'Instance': '1.0'})),
+]
+
+
+@pytest.mark.parametrize('cls,method,kwargs,kind,prepare,wire', CASES,
+                         ids=[c[1] for c in CASES])
+def test_rpcapi_method(cls, method, kwargs, kind, prepare, wire):
+    client = mock.Mock()
+    with mock.patch('nova_lite.rpc.get_client', return_value=client):
+        api = cls()
+    result = getattr(api, method)(CTXT, **kwargs)
+    client.prepare.assert_called_once_with(**prepare)
+    cctxt = client.prepare.return_value
+    getattr(cctxt, kind).assert_called_once_with(CTXT, method, **wire)
+    other = 'call' if kind == 'cast' else 'cast'
+    getattr(cctxt, other).assert_not_called()
+    if kind == 'call':
+        assert result is cctxt.call.return_value
+
+
+@pytest.mark.parametrize('cls,topic,namespace', [
+    (compute_rpcapi.ComputeAPI, 'compute', None),
+    (scheduler_rpcapi.SchedulerAPI, 'scheduler', None),
+    (conductor_rpcapi.ConductorAPI, 'conductor', None),
+    (conductor_rpcapi.ComputeTaskAPI, 'conductor', 'compute_task'),
+])
+def test_rpcapi_target_and_cap(cls, topic, namespace):
+    with mock.patch('nova_lite.rpc.get_client') as get_client:
+        cls()
+    target = get_client.call_args.args[0]
+    assert target.topic == topic
+    assert target.namespace == namespace
+    assert target.version == cls.VERSION
+    assert 'version_cap' in get_client.call_args.kwargs
