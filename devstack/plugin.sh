@@ -2,6 +2,8 @@
 # devstack plugin for nova-lite: installs the package, writes one config
 # file shared by every service on the node, syncs the database on the
 # controller and runs each enabled service under devstack's process manager.
+# nl-img (nova-lite-image) runs on the controller; every node reaches it
+# through [glance] api_servers, as Nova reaches Glance.
 
 function install_nova_lite {
     setup_develop $NOVA_LITE_DIR libvirt
@@ -18,7 +20,9 @@ function configure_nova_lite {
     iniset_rpc_backend nova-lite $NOVA_LITE_CONF DEFAULT
     iniset $NOVA_LITE_CONF libvirt virt_type $NOVA_LITE_VIRT_TYPE
     iniset $NOVA_LITE_CONF libvirt connection_uri qemu:///system
-    if is_service_enabled nl-api nl-cond nl-sch; then
+    iniset $NOVA_LITE_CONF glance api_servers $NOVA_LITE_GLANCE_URL
+    iniset $NOVA_LITE_CONF image_service bind_port $NOVA_LITE_IMAGE_PORT
+    if is_service_enabled nl-api nl-cond nl-sch nl-img; then
         iniset $NOVA_LITE_CONF database connection \
             $(database_connection_url nova_lite)
     fi
@@ -37,13 +41,22 @@ function start_nova_lite {
     run_process nl-api "$bin/nova-lite-api --config-file $NOVA_LITE_CONF"
     run_process nl-cond "$bin/nova-lite-conductor --config-file $NOVA_LITE_CONF"
     run_process nl-sch "$bin/nova-lite-scheduler --config-file $NOVA_LITE_CONF"
+    run_process nl-img "$bin/nova-lite-image --config-file $NOVA_LITE_CONF"
     run_process nl-cpu "$bin/nova-lite-compute --config-file $NOVA_LITE_CONF" \
         $LIBVIRT_GROUP
 }
 
+function import_test_guest_nova_lite {
+    if is_service_enabled nl-img && [[ "$NOVA_LITE_IMPORT_TEST_GUEST" == "True" ]]; then
+        wait_for_service 60 $NOVA_LITE_GLANCE_URL
+        $NOVA_LITE_BIN_DIR/nova-lite-manage --config-file $NOVA_LITE_CONF \
+            image import-test-guest
+    fi
+}
+
 function stop_nova_lite {
     local service
-    for service in nl-api nl-cond nl-sch nl-cpu; do
+    for service in nl-api nl-cond nl-sch nl-img nl-cpu; do
         stop_process $service
     done
 }
@@ -57,6 +70,7 @@ elif [[ "$1" == "stack" && "$2" == "post-config" ]]; then
 elif [[ "$1" == "stack" && "$2" == "extra" ]]; then
     init_nova_lite
     start_nova_lite
+    import_test_guest_nova_lite
 fi
 if [[ "$1" == "unstack" ]]; then
     stop_nova_lite

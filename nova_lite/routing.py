@@ -1,6 +1,10 @@
 """The route table both WSGI apps share: path -> {method: (controller,
 action)}, one controller instance per class, matched with ``routes``.
 
+A route may name a tuple of controller classes instead of one: its
+resource then serves the first and dispatches the others' server actions
+too (Nova's ``POST /servers/{id}/action``).
+
 Each app keeps its own answers for an unknown path or method, since the
 Compute API and the image service word their errors differently.
 """
@@ -11,8 +15,10 @@ import routes
 class RouteTable:
     """Connect every path of ``route_list`` once, and under each prefix.
 
-    :param route_list: (path, {method: (controller class, action)}) pairs.
-    :param make_resource: wraps a controller instance as a WSGI app.
+    :param route_list: (path, {method: (controller class, action)}) pairs;
+        a tuple of classes in place of one class is served by one resource.
+    :param make_resource: wraps controller instances (one, or those of a
+        tuple in order) as a WSGI app.
     :param prefixes: route templates also placed in front of each path
         (e.g. an optional project id); plain paths are connected first so
         a literal segment wins over a prefix that happens to look alike.
@@ -20,15 +26,25 @@ class RouteTable:
 
     def __init__(self, route_list, make_resource, prefixes=()):
         self.map = routes.Mapper()
+        controllers = {}
         resources = {}
         self._handlers = {}
+
+        def controller(cls):
+            if cls not in controllers:
+                controllers[cls] = cls()
+            return controllers[cls]
+
         for path, methods in route_list:
             handlers = {}
-            for method, (controller_cls, action) in methods.items():
-                if controller_cls not in resources:
-                    resources[controller_cls] = make_resource(
-                        controller_cls())
-                handlers[method] = (resources[controller_cls], action)
+            for method, (controller_spec, action) in methods.items():
+                if controller_spec not in resources:
+                    classes = (controller_spec
+                               if isinstance(controller_spec, tuple)
+                               else (controller_spec,))
+                    resources[controller_spec] = make_resource(
+                        *[controller(cls) for cls in classes])
+                handlers[method] = (resources[controller_spec], action)
             self._handlers[path] = handlers
         # NOTE: routes keeps only strings in a match, so a route carries
         # its path and the handlers are looked up by it.

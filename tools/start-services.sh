@@ -27,4 +27,11 @@ if ! port_open 5432 && command -v pg_ctlcluster >/dev/null; then
     pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start
     wait_port 5432
 fi
+# Each functional deployment runs several services with a connection pool
+# each; MariaDB's default ceiling of 151 is too low for a run of them.
+if port_open 3306 && command -v mysql >/dev/null; then
+    mysql -uroot -h 127.0.0.1 -e \
+        'SET GLOBAL max_connections = GREATEST(@@max_connections, 1000)' \
+        2>/dev/null || true
+fi
 exit 0

@@ -10,8 +10,10 @@ The middleware stack, outermost first:
    ``computeFault``, never a traceback on the wire.
 3. ``URLMap``: ``/`` and ``/v2.1`` (version documents) answer here, before
    authentication, so clients can discover the API; ``/v2.1/...`` goes on.
-4. auth (``[api] auth_strategy``): builds the RequestContext, with the
-   request id, into ``environ['nova.context']``; 401 without a token.
+4. auth (``[api] auth_strategy``, see ``nova_lite/auth.py``): builds the
+   RequestContext, with the request id, into ``environ['nova.context']``;
+   401 without a valid token. In keystone mode that is keystonemiddleware's
+   ``auth_token`` followed by ``KeystoneContext``, as in Nova's pipeline.
 5. ``VersionNegotiation``: the microversion (400 malformed, 406 out of
    range), echoed with ``Vary`` on every response below it.
 6. ``APIRouter``: the one route table; 404 for unknown paths and 405 with

@@ -1,14 +1,18 @@
 """nova-lite-all: every service in one process, the embedded default.
 
 With no arguments it keeps its state in ``~/.nova-lite`` (sqlite), passes
-RPC messages in memory and serves the API on 127.0.0.1:8774 without
-authentication: a first run needs no broker and no database server.
+RPC messages in memory, serves the Compute API on 127.0.0.1:8774 and the
+image service (nova-lite-image) on 127.0.0.1:9292 without authentication:
+a first run needs no broker, no database server and no Glance. With
+``[glance] api_servers`` set it uses that image service instead and starts
+none of its own.
 """
 
 from oslo_config import cfg
 from oslo_log import log as logging
 
 from nova_lite.cmd import common
+from nova_lite.cmd import image
 from nova_lite.cmd import manage
 from nova_lite import conf
 from nova_lite import rpc
@@ -32,7 +36,22 @@ def start_all():
         CONF.set_override('transport_url', rpc.IN_PROCESS_URL)
     manage.db_sync()
     manage.bootstrap()
-    services = [service.Service(binary).start() for binary in RPC_BINARIES]
+    services = []
+    # NOTE: the compute API and the driver reach images through the Glance
+    # v2 client only, so the embedded image service is used exactly as a
+    # real Glance would be. An operator's api_servers (a real Glance, which
+    # may listen on 9292 here) wins, and then none is started.
+    if CONF.glance.api_servers:
+        LOG.info('Images come from [glance] api_servers %s; the embedded '
+                 'image service is not started',
+                 ', '.join(CONF.glance.api_servers))
+    else:
+        image_server = image.start()
+        services.append(image_server)
+        LOG.info('Images come from the embedded image service, %s',
+                 ', '.join(image.use_local_if_unset(image_server.host,
+                                                    image_server.port)))
+    services += [service.Service(binary).start() for binary in RPC_BINARIES]
     services.append(service.WSGIService().start())
     return services
 
@@ -40,5 +59,6 @@ def start_all():
 def main():
     common.setup()
     CONF.set_default('osapi_compute_listen', '127.0.0.1')
+    CONF.set_default('bind_host', '127.0.0.1', group='image_service')
     start_all()
     utils.wait_forever()

@@ -5,8 +5,17 @@
     nova-lite-manage bootstrap          # Nova's default flavors
     nova-lite-manage service list
     nova-lite-manage image list
+    nova-lite-manage image import FILE --name N --disk-format F
+        [--container-format C] [--property K=V]... [--min-ram M]
+        [--min-disk D] [--public]
+    nova-lite-manage image import-test-guest [--dir D] [--name N]
+    nova-lite-manage network create --name N --cidr C [--gateway G]
+        [--bridge B] [--dns D [--dns D]] [--mtu M] [--project-id P]
+    nova-lite-manage network list
+    nova-lite-manage network delete <uuid|label>
 """
 
+import os
 import sys
 
 from oslo_config import cfg
@@ -85,12 +94,234 @@ def _service_list():
         print('  '.join(cell.ljust(width) for cell, width in zip(row, widths)))
 
 
+def _image_context():
+    """The context of the image commands: its token is ``$OS_AUTH_TOKEN``,
+    else ``admin:admin``, an administrator's token in noauth mode.
+
+    NOTE: the commands go through the Glance v2 API of ``[glance]
+    api_servers`` (never the image tables), so they work the same against
+    nova-lite-image and a real Glance. Unset, it is the image service of
+    this host (``[image_service] bind_host``/``bind_port``), as for
+    nova-lite-all.
+    """
+    from nova_lite.cmd import image
+    image.use_local_if_unset()
+    token = os.environ.get('OS_AUTH_TOKEN') or 'admin:admin'
+    return nova_context.RequestContext(user_id='admin', project_id='admin',
+                                       roles=['admin'], is_admin=True,
+                                       auth_token=token, overwrite=False)
+
+
+def _image_error(error):
+    print('Error: %s' % error.format_message(), file=sys.stderr)
+    if isinstance(error, exception.ImageServiceRequestFailed) and \
+            error.kwargs.get('status') in (401, 403):
+        print('(the image commands send $OS_AUTH_TOKEN, else admin:admin; '
+              'a public image needs an administrator)', file=sys.stderr)
+    return 1
+
+
 def _image_list():
     from nova_lite.image import glance
-    context = nova_context.get_admin_context()
-    for image in glance.API().list(context):
+    try:
+        images = glance.API().list(_image_context())
+    except exception.NovaException as error:
+        return _image_error(error)
+    for image in images:
         print('%s  %s  %s' % (image['id'], image.get('status'),
                               image.get('name')))
+    return 0
+
+
+def _image_import():
+    from nova_lite.image import glance
+    from nova_lite.image import importer
+    args = CONF.category
+    properties = {}
+    for item in args.image_properties or []:
+        key, sep, value = item.partition('=')
+        if not sep or not key:
+            print('Error: --property takes KEY=VALUE, not %r' % item,
+                  file=sys.stderr)
+            return 2
+        properties[key] = value
+    try:
+        image, uploaded = importer.import_file(
+            glance.API(), _image_context(), args.image_file, args.image_name,
+            args.image_disk_format, args.image_container_format,
+            visibility='public' if args.image_public else None,
+            min_ram=args.image_min_ram, min_disk=args.image_min_disk,
+            properties=properties)
+    except OSError as error:
+        print('Error: %s' % error, file=sys.stderr)
+        return 1
+    except exception.NovaException as error:
+        return _image_error(error)
+    print('%s image %s (%s)' % ('Uploaded' if uploaded else 'Found',
+                                image['id'], image.get('name')),
+          file=sys.stderr)
+    print(image['id'])
+    return 0
+
+
+def _image_import_test_guest():
+    from nova_lite.image import glance
+    from nova_lite.image import importer
+    from nova_lite.tools import test_guest
+    args = CONF.category
+    try:
+        paths = test_guest.build(args.guest_dir, force=args.guest_rebuild)
+    except test_guest.BuildError as error:
+        print('Error: %s' % error, file=sys.stderr)
+        return 1
+    try:
+        images = importer.import_test_guest(
+            glance.API(), _image_context(), paths, args.image_name)
+    except OSError as error:
+        print('Error: %s' % error, file=sys.stderr)
+        return 1
+    except exception.NovaException as error:
+        return _image_error(error)
+    for role in ('kernel', 'ramdisk', 'image'):
+        print('%-7s %s  %s' % (role, images[role]['id'],
+                               images[role].get('name')), file=sys.stderr)
+    print(images['image']['id'])
+    return 0
+
+
+def _add_image_parsers(image_sub):
+    # NOTE: dests of their own, as for the network commands: all
+    # arguments share CONF.category's namespace with ``name``.
+    imp = image_sub.add_parser(
+        'import', help='register an image file in the image service '
+                       '(Glance v2 API of [glance] api_servers); prints the '
+                       'image id; an identical image is found, not '
+                       'uploaded again')
+    imp.add_argument('image_file', metavar='FILE', help='the image data')
+    imp.add_argument('--name', dest='image_name', required=True,
+                     help='name of the image')
+    imp.add_argument('--disk-format', dest='image_disk_format',
+                     required=True,
+                     help='raw, qcow2, aki, ari, ami, iso, ...')
+    imp.add_argument('--container-format', dest='image_container_format',
+                     default='bare', help='bare (default), aki, ari, ami, '
+                                          'ova, ...')
+    imp.add_argument('--property', dest='image_properties',
+                     action='append', metavar='KEY=VALUE',
+                     help='a custom property (repeatable)')
+    imp.add_argument('--min-ram', dest='image_min_ram', type=int, default=0,
+                     help='RAM in MiB a flavor needs to boot it')
+    imp.add_argument('--min-disk', dest='image_min_disk', type=int,
+                     default=0, help='root disk in GiB a flavor needs')
+    imp.add_argument('--public', dest='image_public', action='store_true',
+                     help='visible to every project (needs an '
+                          'administrator)')
+    guest = image_sub.add_parser(
+        'import-test-guest',
+        help='build the test guest if needed (nova_lite/tools/test_guest) '
+             'and register its kernel, ramdisk and bootable image, public; '
+             'prints the id of the image to boot on the last line')
+    guest.add_argument('--dir', dest='guest_dir',
+                       help='where the guest is built (default: '
+                            '$NOVA_LITE_TEST_GUEST_DIR, else '
+                            '~/.nova-lite/test-guest)')
+    guest.add_argument('--name', dest='image_name',
+                       default='nova-lite-test-guest',
+                       help='name of the bootable image; the kernel and '
+                            'ramdisk get -kernel and -ramdisk appended')
+    guest.add_argument('--rebuild', dest='guest_rebuild',
+                       action='store_true',
+                       help='rebuild the guest even if it is up to date')
+
+
+# ---- networks --------------------------------------------------------------
+
+def _print_table(rows):
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print('  '.join(cell.ljust(width)
+                        for cell, width in zip(row, widths)).rstrip())
+
+
+def _network_error(error):
+    print('Error: %s' % error.format_message(), file=sys.stderr)
+    return 1
+
+
+def _network_create():
+    from nova_lite.network import api as network_api
+    context = nova_context.get_admin_context()
+    args = CONF.category
+    try:
+        network = network_api.API().create(
+            context, args.net_name, args.net_cidr, gateway=args.net_gateway,
+            bridge=args.net_bridge, dns=args.net_dns, mtu=args.net_mtu,
+            project_id=args.net_project_id)
+    except (exception.InvalidInput, exception.NetworkExists) as error:
+        return _network_error(error)
+    print('Created network %s: %s %s gateway %s bridge %s%s'
+          % (network.uuid, network.label, network.cidr, network.gateway,
+             network.bridge,
+             ' (project %s)' % network.project_id if network.project_id
+             else ' (shared)'))
+    return 0
+
+
+def _network_list():
+    context = nova_context.get_admin_context()
+    rows = [('UUID', 'Label', 'CIDR', 'Gateway', 'Bridge', 'DNS', 'MTU',
+             'Project', 'Addresses used')]
+    for network in objects.NetworkList.get_all(context):
+        rows.append((
+            network.uuid, network.label, network.cidr,
+            network.gateway or '-', network.bridge,
+            ','.join(d for d in (network.dns1, network.dns2) if d) or '-',
+            str(network.mtu or CONF.network.default_mtu),
+            network.project_id or '(shared)',
+            '%d/%d' % (network.allocated_count(), network.usable_count())))
+    _print_table(rows)
+    return 0
+
+
+def _network_delete():
+    from nova_lite.network import api as network_api
+    context = nova_context.get_admin_context()
+    try:
+        network = network_api.API().delete(context, CONF.category.net_ref)
+    except (exception.NetworkNotFound, exception.NetworkInUse) as error:
+        return _network_error(error)
+    print('Deleted network %s (%s)' % (network.uuid, network.label))
+    return 0
+
+
+def _add_network_parsers(subparsers):
+    # NOTE: every argument has a dest of its own: CONF.category.name is
+    # the command's name, and all arguments share one namespace.
+    net = subparsers.add_parser('network', help='networks servers attach to')
+    net_sub = net.add_subparsers(dest='action')
+    create = net_sub.add_parser(
+        'create', help='define a flat IPv4 network on a Linux bridge')
+    create.add_argument('--name', dest='net_name', required=True,
+                        help='label of the network (unique)')
+    create.add_argument('--cidr', dest='net_cidr', required=True,
+                        help='its addresses, e.g. 192.0.2.0/24')
+    create.add_argument('--gateway', dest='net_gateway',
+                        help='router address (default: first host address)')
+    create.add_argument('--bridge', dest='net_bridge',
+                        help='Linux bridge of its NICs on every compute host '
+                             '(default: [network] bridge_prefix + uuid)')
+    create.add_argument('--dns', dest='net_dns', action='append',
+                        help='a DNS server (at most twice)')
+    create.add_argument('--mtu', dest='net_mtu', type=int,
+                        help='MTU of its NICs (default: [network] '
+                             'default_mtu)')
+    create.add_argument('--project-id', dest='net_project_id',
+                        help='owning project (default: shared by all)')
+    net_sub.add_parser('list', help='list networks and their use')
+    delete = net_sub.add_parser(
+        'delete', help='delete a network no server has an address on')
+    delete.add_argument('net_ref', metavar='NETWORK',
+                        help='uuid or label of the network')
 
 
 COMMANDS = {
@@ -99,6 +330,11 @@ COMMANDS = {
     ('bootstrap',): _bootstrap,
     ('service', 'list'): _service_list,
     ('image', 'list'): _image_list,
+    ('image', 'import'): _image_import,
+    ('image', 'import-test-guest'): _image_import_test_guest,
+    ('network', 'create'): _network_create,
+    ('network', 'list'): _network_list,
+    ('network', 'delete'): _network_delete,
 }
 
 
@@ -114,6 +350,8 @@ def _add_parsers(subparsers):
     image = subparsers.add_parser('image', help='images')
     image_sub = image.add_subparsers(dest='action')
     image_sub.add_parser('list', help='list the images servers can boot')
+    _add_image_parsers(image_sub)
+    _add_network_parsers(subparsers)
 
 
 def main():
@@ -126,5 +364,4 @@ def main():
     if command is None:
         print('Unknown command: %s' % ' '.join(key), file=sys.stderr)
         return 2
-    command()
-    return 0
+    return command() or 0

@@ -5,6 +5,7 @@ The REST layer calls this; it never calls a manager directly.
 """
 
 import base64
+import functools
 import hashlib
 import secrets
 import string
@@ -14,6 +15,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import serialization
 from cryptography import x509
 from oslo_log import log as logging
+from oslo_utils import units
 from oslo_utils import uuidutils
 
 from nova_lite.compute import instance_actions
@@ -26,6 +28,7 @@ from nova_lite import conf
 from nova_lite import context as nova_context
 from nova_lite import exception
 from nova_lite.image import glance
+from nova_lite.network import api as network_api
 from nova_lite import objects
 from nova_lite import quota
 
@@ -40,6 +43,102 @@ def _reservation_id():
     return 'r-' + ''.join(secrets.choice(alphabet) for _ in range(8))
 
 
+# ---- preconditions of instance actions -------------------------------------
+#
+# Decorators of API methods taking ``(self, context, instance, ...)``; each
+# raises before the method runs, so a refused request changes nothing.
+
+def _as_set(states):
+    if states is None or isinstance(states, (set, frozenset)):
+        return states
+    if isinstance(states, str):
+        return {states}
+    return set(states)
+
+
+def check_instance_state(vm_state=None, task_state=(None,),
+                         must_have_launched=True):
+    """Allow the method only in the listed states, as Nova's decorator.
+
+    :param vm_state: the vm_states allowed; None allows any.
+    :param task_state: the task_states allowed (None in it means "no task
+        under way"); None allows any. By default only an idle instance.
+    :param must_have_launched: refuse an instance that never ran (a build
+        that failed before its guest started).
+    :raises: InstanceInvalidState (409) naming the attribute and its value.
+    """
+    vm_states_ok = _as_set(vm_state)
+    task_states_ok = _as_set(task_state)
+
+    def outer(func):
+        @functools.wraps(func)
+        def inner(self, context, instance, *args, **kwargs):
+            refused = None
+            if (vm_states_ok is not None and
+                    instance.vm_state not in vm_states_ok):
+                refused = ('vm_state', instance.vm_state)
+            elif (task_states_ok is not None and
+                    instance.task_state not in task_states_ok):
+                refused = ('task_state', instance.task_state)
+            elif must_have_launched and not instance.launched_at:
+                refused = ('launched_at', instance.launched_at)
+            if refused:
+                raise exception.InstanceInvalidState(
+                    attr=refused[0], state=refused[1],
+                    instance_uuid=instance.uuid, method=func.__name__)
+            return func(self, context, instance, *args, **kwargs)
+        return inner
+    return outer
+
+
+def reject_instance_state(vm_state=None, task_state=None):
+    """Refuse the method in any of the listed states (the reverse check).
+
+    :raises: InstanceInvalidState (409).
+    """
+    vm_states_bad = _as_set(vm_state) or set()
+    task_states_bad = _as_set(task_state) or set()
+
+    def outer(func):
+        @functools.wraps(func)
+        def inner(self, context, instance, *args, **kwargs):
+            for attr, bad in (('vm_state', vm_states_bad),
+                              ('task_state', task_states_bad)):
+                if getattr(instance, attr) in bad:
+                    raise exception.InstanceInvalidState(
+                        attr=attr, state=getattr(instance, attr),
+                        instance_uuid=instance.uuid, method=func.__name__)
+            return func(self, context, instance, *args, **kwargs)
+        return inner
+    return outer
+
+
+def check_instance_host(func):
+    """Refuse an instance placed on no host: nothing there to act on.
+
+    :raises: InstanceNotReady (409).
+    """
+    @functools.wraps(func)
+    def inner(self, context, instance, *args, **kwargs):
+        if not instance.host:
+            raise exception.InstanceNotReady(instance_id=instance.uuid)
+        return func(self, context, instance, *args, **kwargs)
+    return inner
+
+
+def check_instance_lock(func):
+    """Refuse a locked instance to anyone but an admin.
+
+    :raises: InstanceIsLocked (409).
+    """
+    @functools.wraps(func)
+    def inner(self, context, instance, *args, **kwargs):
+        if instance.locked and not context.is_admin:
+            raise exception.InstanceIsLocked(instance_uuid=instance.uuid)
+        return func(self, context, instance, *args, **kwargs)
+    return inner
+
+
 class API:
     """Server operations as the REST layer asks for them."""
 
@@ -47,6 +146,7 @@ class API:
         self.compute_task_api = conductor_api.ComputeTaskAPI()
         self.compute_rpcapi = compute_rpcapi.ComputeAPI()
         self.image_api = glance.API()
+        self.network_api = network_api.API()
 
     # ---- lookups -----------------------------------------------------------
 
@@ -134,6 +234,10 @@ class API:
                 raise exception.KeypairNotFoundForCreate()
         zone, forced_host = self._parse_availability_zone(
             context, availability_zone)
+        # NOTE: networks, fixed IPs and their use are checked against
+        # max_count, as Nova does, before any row is written.
+        self.network_api.validate_networks(context, requested_networks,
+                                           max_count)
 
         per_instance = {'instances': 1, 'cores': flavor.vcpus,
                         'ram': flavor.memory_mb}
@@ -227,14 +331,24 @@ class API:
 
     @staticmethod
     def _check_flavor_fits_image(flavor, image):
+        """:raises: FlavorMemoryTooSmall (image ``min_ram``),
+        FlavorDiskSmallerThanImage (image ``size``),
+        FlavorDiskSmallerThanMinDisk (image ``min_disk``), as Nova does,
+        comparing bytes."""
         if flavor.memory_mb < int(image.get('min_ram') or 0):
             raise exception.FlavorMemoryTooSmall()
         # NOTE: a flavor with a 0 GB root disk takes the image's size, as
         # in Nova, so only a sized root disk is checked.
-        if flavor.root_gb:
-            size_gb = -(-int(image.get('size') or 0) // (1024 ** 3))
-            if flavor.root_gb < max(int(image.get('min_disk') or 0), size_gb):
-                raise exception.FlavorDiskTooSmall()
+        root_bytes = flavor.root_gb * units.Gi
+        if root_bytes:
+            image_size = int(image.get('size') or 0)
+            if image_size > root_bytes:
+                raise exception.FlavorDiskSmallerThanImage(
+                    flavor_size=root_bytes, image_size=image_size)
+            min_disk = int(image.get('min_disk') or 0) * units.Gi
+            if min_disk > root_bytes:
+                raise exception.FlavorDiskSmallerThanMinDisk(
+                    flavor_size=root_bytes, image_min_disk=min_disk)
 
     def _parse_availability_zone(self, context, availability_zone):
         """Split ``zone[:host]``; a host may be forced by admins only."""
@@ -286,12 +400,118 @@ class API:
         self.compute_rpcapi.terminate_instance(context, instance=instance,
                                                host=instance.host)
 
-    @staticmethod
-    def _local_delete(context, instance):
+    def _local_delete(self, context, instance):
+        # NOTE: no compute host will tear this one down: its addresses are
+        # released here, before the record goes.
+        self.network_api.deallocate_for_instance(context, instance)
         try:
             instance.destroy()
         except exception.InstanceNotFound:
             pass
+
+    # ---- power actions and the console -------------------------------------
+
+    @staticmethod
+    def _start_task(context, instance, task_state, expected, action):
+        """Claim ``instance`` for an action, then record the action.
+
+        The claim is one conditional update: of two requests racing for
+        one instance exactly one finds the expected task state; the other
+        is refused as if the state check had caught it.
+
+        :raises: InstanceInvalidState (409) when another request won,
+            InstanceNotFound (404) when the instance was deleted.
+        """
+        instance.task_state = task_state
+        try:
+            instance.save(expected_task_state=expected)
+        except exception.UnexpectedTaskStateError as error:
+            raise exception.InstanceInvalidState(
+                attr='task_state', state=error.kwargs.get('actual'),
+                instance_uuid=instance.uuid, method=action)
+        objects.InstanceAction.action_start(context, instance.uuid, action)
+
+    @check_instance_lock
+    @check_instance_host
+    @check_instance_state(vm_state=[vm_states.ACTIVE, vm_states.ERROR])
+    def stop(self, context, instance, clean_shutdown=True):
+        """Power the guest off, keeping it; the server goes to SHUTOFF.
+
+        :param clean_shutdown: ask the guest OS to shut down first (up to
+            ``[DEFAULT] shutdown_timeout``) rather than cut the power.
+        :raises: InstanceInvalidState, InstanceIsLocked, InstanceNotReady
+            (409); InstanceNotFound (404).
+        """
+        instance.progress = 0
+        self._start_task(context, instance, task_states.POWERING_OFF,
+                         [None], instance_actions.STOP)
+        self.compute_rpcapi.stop_instance(context, instance=instance,
+                                          host=instance.host,
+                                          clean_shutdown=clean_shutdown)
+
+    @check_instance_lock
+    @check_instance_host
+    @check_instance_state(vm_state=[vm_states.STOPPED])
+    def start(self, context, instance):
+        """Power a stopped guest on; the server goes back to ACTIVE.
+
+        :raises: as :meth:`stop`.
+        """
+        self._start_task(context, instance, task_states.POWERING_ON,
+                         [None], instance_actions.START)
+        self.compute_rpcapi.start_instance(context, instance=instance,
+                                           host=instance.host)
+
+    @check_instance_lock
+    @check_instance_host
+    def reboot(self, context, instance, reboot_type):
+        """Reboot the guest; ``reboot_type`` is ``'SOFT'`` or ``'HARD'``.
+
+        A soft reboot needs an idle ACTIVE server; a hard one is allowed
+        from more states (STOPPED, PAUSED, SUSPENDED, ERROR) and may
+        overtake a reboot, pause, resume or suspend in flight.
+
+        :raises: as :meth:`stop`.
+        """
+        if reboot_type == 'SOFT':
+            self._soft_reboot(context, instance)
+        else:
+            self._hard_reboot(context, instance)
+
+    @check_instance_state(vm_state=vm_states.ALLOW_SOFT_REBOOT,
+                          task_state=[None])
+    def _soft_reboot(self, context, instance):
+        self._start_task(context, instance, task_states.REBOOTING, [None],
+                         instance_actions.REBOOT)
+        self.compute_rpcapi.reboot_instance(context, instance=instance,
+                                            host=instance.host,
+                                            reboot_type='SOFT')
+
+    @check_instance_state(vm_state=vm_states.ALLOW_HARD_REBOOT,
+                          task_state=task_states.ALLOW_REBOOT)
+    def _hard_reboot(self, context, instance):
+        self._start_task(context, instance, task_states.REBOOTING_HARD,
+                         task_states.ALLOW_REBOOT, instance_actions.REBOOT)
+        self.compute_rpcapi.reboot_instance(context, instance=instance,
+                                            host=instance.host,
+                                            reboot_type='HARD')
+
+    @check_instance_host
+    @reject_instance_state(task_state=[task_states.DELETING,
+                                       task_states.MIGRATING])
+    def get_console_output(self, context, instance, tail_length=None):
+        """The guest's serial console log, asked of its host (a call).
+
+        :param tail_length: keep only the last this many lines; None keeps
+            all (up to the driver's cap).
+        :raises: InstanceNotReady (409) for an instance on no host,
+            InstanceInvalidState (409) while it is deleted or migrated,
+            ConsoleNotAvailable or InstanceNotFoundOnHypervisor (404) when
+            the host has no console or no guest for it.
+        """
+        return self.compute_rpcapi.get_console_output(
+            context, instance=instance, host=instance.host,
+            tail_length=tail_length)
 
     def get_instance_host_status(self, instance):
         return self.get_instances_host_statuses([instance])[instance.uuid]

@@ -38,6 +38,7 @@ class BuildTask:
         self.requested_networks = requested_networks
         self.host_list = list(host_list or [])
         self.node = node
+        self.network_info = None
 
     def run(self):
         instance = self.instance
@@ -54,17 +55,20 @@ class BuildTask:
             LOG.info('Instance %s was deleted during its build',
                      instance.uuid)
             self._cleanup_guest()
+            self._release_network()
             self._event_finish('Error')
         except exception.BuildAbortException as error:
             LOG.error('Build of %s aborted: %s', instance.uuid,
                       error.format_message())
             self._cleanup_guest()
+            self._release_network()
             self._set_error(error)
             self._event_finish('Error')
         except Exception as error:
             LOG.warning('Build of %s failed on %s, rescheduling: %s',
                         instance.uuid, self.manager.host, error)
             self._cleanup_guest()
+            self._release_network()
             self._event_finish('Error')
             self._reschedule(error)
         else:
@@ -76,14 +80,15 @@ class BuildTask:
         instance = self.instance
         instance.launched_on = self.manager.host
         self._step(task_states.NETWORKING, task_states.SCHEDULING)
-        # Networks come with the image service and IPAM of the 'Real
-        # guests' work; until then a server has no addresses to plug.
+        # NOTE: saved with the next step, so the record holds the NICs
+        # before the guest that uses them exists.
+        instance.network_info = self._allocate_network()
         self._step(task_states.BLOCK_DEVICE_MAPPING, task_states.NETWORKING)
         self._step(task_states.SPAWNING, task_states.BLOCK_DEVICE_MAPPING)
         self.driver.spawn(self.context, instance, self.image,
                           self.injected_files, self.admin_password,
                           allocations=None,
-                          network_info=self.requested_networks)
+                          network_info=self.network_info)
         instance.power_state = self.driver.get_info(instance).state
         instance.vm_state = vm_states.ACTIVE
         instance.task_state = None
@@ -95,9 +100,47 @@ class BuildTask:
         self.instance.task_state = task_state
         self.instance.save(expected_task_state=expected)
 
+    def _allocate_network(self):
+        """The instance's NICs, allocated through the network API.
+
+        NOTE: as in Nova, a failed allocation is not rescheduled: another
+        host would meet the same full network or missing network.
+
+        :raises: BuildAbortException when the allocation fails.
+        """
+        try:
+            self.network_info = (
+                self.manager.network_api.allocate_for_instance(
+                    self.context, self.instance, self.requested_networks))
+        except Exception as error:
+            LOG.exception('Failed to allocate network(s) of %s',
+                          self.instance.uuid)
+            if isinstance(error, exception.NovaException):
+                reason = error.format_message()
+            else:
+                reason = str(error) or type(error).__name__
+            raise exception.BuildAbortException(
+                instance_uuid=self.instance.uuid,
+                reason='Failed to allocate the network(s), not '
+                       'rescheduling: %s' % reason)
+        return self.network_info
+
+    def _release_network(self):
+        """Free the instance's addresses after a build that failed."""
+        try:
+            self.manager.network_api.deallocate_for_instance(self.context,
+                                                             self.instance)
+        except Exception:
+            # NOTE: the build's own error is the one worth reporting; the
+            # addresses go when the instance is deleted.
+            LOG.exception('Could not release the network(s) of %s',
+                          self.instance.uuid)
+        self.network_info = None
+
     def _cleanup_guest(self):
         try:
-            self.driver.destroy(self.context, self.instance)
+            self.driver.destroy(self.context, self.instance,
+                                network_info=self.network_info)
         except Exception:
             LOG.exception('Could not clean up guest of %s',
                           self.instance.uuid)

@@ -5,6 +5,7 @@ import oslo_messaging as messaging
 from oslo_log import log as logging
 
 from nova_lite.compute import build
+from nova_lite.compute import power
 from nova_lite.compute import power_state
 from nova_lite.compute import resource_tracker
 from nova_lite.compute import task_states
@@ -13,6 +14,7 @@ from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite import conf
 from nova_lite import context as nova_context
 from nova_lite import exception
+from nova_lite.network import api as network_api
 from nova_lite import objects
 from nova_lite import utils
 from nova_lite.virt import driver as virt_driver
@@ -30,13 +32,14 @@ class ComputeVirtAPI(virtapi.VirtAPI):
 class ComputeManager:
     """Builds, runs and destroys the guests of one host."""
 
-    target = messaging.Target(version='1.0')
+    target = messaging.Target(version='1.1')
 
     def __init__(self, host=None, driver=None):
         self.host = host or CONF.host
         self.driver = driver or virt_driver.load_compute_driver(
             ComputeVirtAPI(self))
         self.compute_task_api = conductor_rpcapi.ComputeTaskAPI()
+        self.network_api = network_api.API()
         self.rt = resource_tracker.ResourceTracker(self.host, self.driver)
         self._build_semaphore = utils.semaphore(CONF.max_concurrent_builds)
 
@@ -57,6 +60,8 @@ class ComputeManager:
                 self._fail_interrupted(context, instance)
             elif instance.task_state == task_states.DELETING:
                 self._terminate(context, instance)
+            elif instance.task_state in power.INTERRUPTED_STATES:
+                power.resume_interrupted(self, context, instance)
 
     def _fail_interrupted(self, context, instance):
         instance.vm_state = vm_states.ERROR
@@ -141,7 +146,9 @@ class ComputeManager:
                 context, instance.uuid, event, host=self.host)
         except exception.InstanceActionNotFound:
             event = None
-        self.driver.destroy(context, instance)
+        self.driver.destroy(context, instance,
+                            network_info=_network_info(instance))
+        self.network_api.deallocate_for_instance(context, instance)
         try:
             instance.destroy()
         except exception.InstanceNotFound:
@@ -150,5 +157,34 @@ class ComputeManager:
             objects.InstanceActionEvent.event_finish(
                 context, instance.uuid, event, 'Success')
 
+    def stop_instance(self, context, instance, clean_shutdown=True):
+        """Power the guest off; returns at once, the stop runs on."""
+        utils.spawn_n(power.StopTask(self, context, instance,
+                                     clean_shutdown).run)
+
+    def start_instance(self, context, instance):
+        """Power the guest on; returns at once, the start runs on."""
+        utils.spawn_n(power.StartTask(self, context, instance).run)
+
+    def reboot_instance(self, context, instance, reboot_type):
+        """Reboot the guest (SOFT or HARD); returns at once."""
+        utils.spawn_n(power.RebootTask(self, context, instance,
+                                       reboot_type).run)
+
+    @messaging.expected_exceptions(exception.InstanceNotFoundOnHypervisor,
+                                   exception.ConsoleNotAvailable)
+    def get_console_output(self, context, instance, tail_length=None):
+        """:returns: the guest's console log (its last ``tail_length``
+        lines if given)."""
+        return power.get_console_output(self.driver, context, instance,
+                                        tail_length)
+
     def release_resources(self, context, instance):
         objects.Allocation.delete_by_consumer(context, instance.uuid)
+
+
+def _network_info(instance):
+    """The instance's NICs, or None when an older caller sent none."""
+    if instance.obj_attr_is_set('network_info'):
+        return instance.network_info
+    return None

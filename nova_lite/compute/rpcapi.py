@@ -15,12 +15,14 @@ class ComputeAPI:
     """API version history:
 
     * 1.0 - build_and_run_instance, terminate_instance
+    * 1.1 - stop_instance, start_instance, reboot_instance (casts) and
+      get_console_output (a call)
     """
 
-    VERSION = '1.0'
+    VERSION = '1.1'
 
     def __init__(self):
-        target = messaging.Target(topic=RPC_TOPIC, version='1.0')
+        target = messaging.Target(topic=RPC_TOPIC, version=self.VERSION)
         self.client = rpc.get_client(target,
                                      version_cap=CONF.upgrade_levels.compute)
 
@@ -45,3 +47,30 @@ class ComputeAPI:
         """Destroy the guest, free its resources, delete the record (cast)."""
         cctxt = self.client.prepare(server=host, version='1.0')
         cctxt.cast(context, 'terminate_instance', instance=instance)
+
+    def stop_instance(self, context, instance, host, clean_shutdown=True):
+        """Power the guest off and mark it STOPPED (cast).
+
+        :param clean_shutdown: ask the guest OS to shut down first.
+        """
+        cctxt = self.client.prepare(server=host, version='1.1')
+        cctxt.cast(context, 'stop_instance', instance=instance,
+                   clean_shutdown=clean_shutdown)
+
+    def start_instance(self, context, instance, host):
+        """Power the guest on and mark it ACTIVE (cast)."""
+        cctxt = self.client.prepare(server=host, version='1.1')
+        cctxt.cast(context, 'start_instance', instance=instance)
+
+    def reboot_instance(self, context, instance, host, reboot_type):
+        """Reboot the guest, ``reboot_type`` SOFT or HARD (cast)."""
+        cctxt = self.client.prepare(server=host, version='1.1')
+        cctxt.cast(context, 'reboot_instance', instance=instance,
+                   reboot_type=reboot_type)
+
+    def get_console_output(self, context, instance, host, tail_length=None):
+        """:returns: the guest's console log, its last ``tail_length``
+        lines if given (call)."""
+        cctxt = self.client.prepare(server=host, version='1.1')
+        return cctxt.call(context, 'get_console_output', instance=instance,
+                          tail_length=tail_length)

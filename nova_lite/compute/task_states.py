@@ -55,3 +55,13 @@ UNSHELVING = 'unshelving'
 # NOTE: the states a build passes through; a delete during any of them
 # wins over the build.
 BUILD_STATES = (SCHEDULING, NETWORKING, BLOCK_DEVICE_MAPPING, SPAWNING)
+
+# NOTE: a hard reboot may overtake any of these (a reboot or a pause,
+# resume or suspend in flight), as in Nova; everything else must end first.
+ALLOW_REBOOT = [None, REBOOTING, REBOOT_PENDING, REBOOT_STARTED, RESUMING,
+                REBOOTING_HARD, UNPAUSING, PAUSING, SUSPENDING]
+
+# The steps of a reboot: asked for (API), taken on (compute), under way.
+soft_reboot_states = (REBOOTING, REBOOT_PENDING, REBOOT_STARTED)
+hard_reboot_states = (REBOOTING_HARD, REBOOT_PENDING_HARD,
+                      REBOOT_STARTED_HARD)

@@ -12,10 +12,23 @@ api_opts = [
                          'user ``admin`` is an administrator. For labs and '
                          'tests only.'),
                         ('noauth2', "Nova's name for ``noauth``."),
-                        ('keystone', 'Validate tokens with Keystone.')],
+                        ('keystone', 'Validate tokens with Keystone '
+                         "through keystonemiddleware's auth_token "
+                         '(options in ``[keystone_authtoken]``).')],
                deprecated_opts=[cfg.DeprecatedOpt('auth_strategy',
                                                   group='DEFAULT')],
-               help='How API requests are authenticated.'),
+               help="""
+How API requests are authenticated. Both strategies give a user the roles
+policy expects: ``reader``, ``member`` and ``admin`` (noauth gives every
+user ``member`` and ``reader``, and the user ``admin`` also ``admin``).
+
+Related options:
+
+* ``[keystone_authtoken]``: Keystone's URL and the service credentials
+  that validate tokens in keystone mode.
+* ``[image_service] auth_strategy``: the image service follows this
+  option unless that one is set.
+"""),
     cfg.IntOpt('max_limit',
                default=1000, min=1,
                help="""

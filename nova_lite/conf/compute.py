@@ -22,6 +22,16 @@ virt driver, to the conductor.
 Seconds between two syncs of the power state the database holds with the
 hypervisor's; a negative value disables the sync.
 """),
+    cfg.IntOpt('shutdown_retry_interval',
+               default=10, min=1,
+               help="""
+Seconds between two requests to the guest OS to shut down, during a clean
+stop (a guest still booting may miss the first one).
+
+Related options:
+
+* ``[DEFAULT] shutdown_timeout``: how long the requests go on.
+"""),
 ]
 
 

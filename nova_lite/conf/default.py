@@ -33,6 +33,9 @@ Possible values:
 
 * ``fake``: an in-memory hypervisor whose size comes from [fake_driver].
 * ``libvirt``: guests through libvirt; see the [libvirt] group.
+
+Nova's names, ``fake.FakeDriver`` and ``libvirt.LibvirtDriver``, are
+accepted too.
 """),
     cfg.StrOpt('osapi_compute_listen',
                default='0.0.0.0',
@@ -131,6 +134,22 @@ Related options:
     cfg.StrOpt('my_ip',
                default='127.0.0.1',
                help='IP address of this host.'),
+    cfg.IntOpt('shutdown_timeout',
+               default=60, min=0,
+               help="""
+Seconds a stop waits for the guest OS to shut down cleanly (after an ACPI
+power button press) before the guest is powered off hard.
+
+Possible values:
+
+* 0: power off hard at once, without asking the guest.
+* A positive number of seconds.
+
+Related options:
+
+* ``[compute] shutdown_retry_interval``: how often the request is sent
+  again while waiting.
+"""),
 ]
 
 

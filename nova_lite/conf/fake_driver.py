@@ -16,6 +16,11 @@ fake_opts = [
                help='Hypervisor type the fake host reports.'),
     cfg.FloatOpt('spawn_delay', default=0.0, min=0.0,
                  help='Seconds a fake spawn takes.'),
+    cfg.FloatOpt('power_action_delay', default=0.0, min=0.0,
+                 help="""
+Seconds a fake power off, power on or reboot takes, so that tests can see
+the transitional states (POWERING_OFF, REBOOT, ...) through the API.
+"""),
     cfg.BoolOpt('fail_spawn', default=False,
                 help="""
 Make every spawn on this host fail, as a hypervisor that cannot start

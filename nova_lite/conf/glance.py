@@ -8,15 +8,19 @@ glance_opts = [
     cfg.ListOpt('api_servers',
                 default=[],
                 help="""
-Endpoints of Glance v2 image services, tried in turn. Empty means the
-static image list in ``static_images`` stands in for an image service.
-"""),
-    cfg.ListOpt('static_images',
-                default=['70a599e0-31e7-49b7-b260-868f441e862b:'
-                         'cirros-0.6.2-x86_64-disk'],
-                help="""
-Images known when no image service is configured, as ``<uuid>:<name>``
-entries. Each is active, public, qcow2/bare, with no disk or RAM minimum.
+Endpoints of Glance v2 image services (``http://host:9292``), tried in
+turn. The compute API resolves ``imageRef`` there and compute hosts
+download image data from there, with the caller's token.
+
+nova-lite-all, left without it, points it at the image service it runs
+itself (``[image_service] bind_host``/``bind_port``). Every other service
+that handles images (nova-lite-api, nova-lite-compute, nova-lite-manage's
+``image`` commands) needs it set.
+
+Related options:
+
+* ``[image_service] bind_host``, ``bind_port``: where nova-lite-image
+  listens.
 """),
 ]
 

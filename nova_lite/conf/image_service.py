@@ -15,7 +15,10 @@ image_service_group = cfg.OptGroup(
 image_service_opts = [
     cfg.HostAddressOpt('bind_host',
                        default='0.0.0.0',
-                       help='Address on which the image service listens.'),
+                       help="""
+Address on which the image service listens. nova-lite-all, which runs the
+image service too, defaults it to 127.0.0.1, as the compute API.
+"""),
     cfg.PortOpt('bind_port',
                 default=9292,
                 help="""
@@ -23,7 +26,9 @@ Port on which the image service listens; 9292 is Glance's.
 
 Related options:
 
-* ``[glance] api_servers``: what the compute services use to reach it.
+* ``[glance] api_servers``: what the compute services use to reach it;
+  nova-lite-all and nova-lite-manage's image commands, left without it,
+  use ``http://bind_host:bind_port`` (a wildcard address as loopback).
 """),
     cfg.StrOpt('store_path',
                default='$state_path/images',
@@ -50,12 +55,23 @@ Related options:
                default=1000, min=1,
                help='Largest number of images one list call returns.'),
     cfg.StrOpt('auth_strategy',
-               default='noauth',
                choices=[('noauth', 'Trust ``X-Auth-Token: user:project``; '
                          'user ``admin`` is an administrator. For labs and '
                          'tests only.'),
-                        ('keystone', 'Validate tokens with Keystone.')],
-               help='How requests to the image service are authenticated.'),
+                        ('noauth2', "Nova's name for ``noauth``."),
+                        ('keystone', 'Validate tokens with Keystone '
+                         '(options in ``[keystone_authtoken]``).')],
+               help="""
+How requests to the image service are authenticated. Unset, the image
+service follows ``[api] auth_strategy``, so one configuration file keeps
+the Compute API and the image service in the same mode. (Glance's own
+option for this is ``[paste_deploy] flavor``.)
+
+Related options:
+
+* ``[api] auth_strategy``: the default.
+* ``[keystone_authtoken]``: how tokens are validated in keystone mode.
+"""),
 ]
 
 

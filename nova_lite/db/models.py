@@ -194,6 +194,10 @@ class Instance(Base, TimestampMixin):
     locked_by = sa.Column(sa.String(16))
     progress = sa.Column(sa.Integer, nullable=False, default=0)
     system_metadata = sa.Column(sa.Text)
+    # NOTE: the instance's VIFs as Nova's network model in JSON (what Nova
+    # keeps in instance_info_caches), so that a server list shows addresses
+    # without one query per server.
+    network_info = sa.Column(sa.Text)
     deleted = sa.Column(sa.Integer, nullable=False, default=0)
     deleted_at = sa.Column(sa.DateTime)
     metadata_items = orm.relationship(
@@ -264,6 +268,77 @@ class RequestSpec(Base, TimestampMixin):
     id = sa.Column(sa.Integer, primary_key=True)
     instance_uuid = sa.Column(sa.String(36), nullable=False, unique=True)
     spec = sa.Column(sa.Text, nullable=False)
+
+
+# ---- networks and their addresses (nova-lite's nova-network) ---------------
+
+class Network(Base, TimestampMixin):
+    """A flat IPv4 network on a Linux bridge of every compute host.
+
+    Soft-deleted (``deleted`` = its id) like nova-network's networks, so a
+    label can be used again after a delete. ``project_id`` NULL means
+    shared: every project may attach servers to it.
+    """
+    __tablename__ = 'networks'
+    __table_args__ = (
+        sa.UniqueConstraint('label', 'deleted',
+                            name='uniq_networks0label0deleted'),
+        sa.Index('networks_project_id_deleted_idx', 'project_id',
+                 'deleted'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    uuid = sa.Column(sa.String(36), nullable=False, unique=True)
+    label = sa.Column(sa.String(255), nullable=False)
+    cidr = sa.Column(sa.String(43), nullable=False)
+    gateway = sa.Column(sa.String(39))
+    bridge = sa.Column(sa.String(15), nullable=False)
+    dns1 = sa.Column(sa.String(39))
+    dns2 = sa.Column(sa.String(39))
+    mtu = sa.Column(sa.Integer)
+    project_id = sa.Column(sa.String(255))
+    deleted = sa.Column(sa.Integer, nullable=False, default=0)
+    deleted_at = sa.Column(sa.DateTime)
+
+
+class VirtualInterface(Base, TimestampMixin):
+    """One NIC of an instance on a network; ``address`` is its MAC."""
+    __tablename__ = 'virtual_interfaces'
+    __table_args__ = (
+        sa.UniqueConstraint('address',
+                            name='uniq_virtual_interfaces0address'),
+        sa.Index('virtual_interfaces_instance_uuid_idx', 'instance_uuid'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    uuid = sa.Column(sa.String(36), nullable=False, unique=True)
+    address = sa.Column(sa.String(17), nullable=False)
+    network_id = sa.Column(sa.Integer, sa.ForeignKey('networks.id'),
+                           nullable=False)
+    instance_uuid = sa.Column(sa.String(36), nullable=False)
+    network = orm.relationship('Network', lazy='joined')
+    fixed_ips = orm.relationship('FixedIp', lazy='selectin',
+                                 order_by='FixedIp.id')
+
+
+class FixedIp(Base, TimestampMixin):
+    """An IPv4 address of a network held by one VIF.
+
+    A row exists only while the address is allocated: the unique key on
+    (network_id, address) is what makes two allocators racing for one
+    address (threads, processes, any database) end with one winner.
+    """
+    __tablename__ = 'fixed_ips'
+    __table_args__ = (
+        sa.UniqueConstraint('network_id', 'address',
+                            name='uniq_fixed_ips0network_id0address'),
+        sa.Index('fixed_ips_instance_uuid_idx', 'instance_uuid'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    address = sa.Column(sa.String(39), nullable=False)
+    network_id = sa.Column(sa.Integer, sa.ForeignKey('networks.id'),
+                           nullable=False)
+    virtual_interface_id = sa.Column(
+        sa.Integer, sa.ForeignKey('virtual_interfaces.id'), nullable=False)
+    instance_uuid = sa.Column(sa.String(36), nullable=False)
 
 
 # ---- the image service (nova-lite-image) -----------------------------------

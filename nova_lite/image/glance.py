@@ -1,11 +1,17 @@
-"""Reads images from a Glance v2 service, or from a static list standing in
-for one when ``[glance] api_servers`` is empty."""
+"""Reads images from the Glance v2 services of ``[glance] api_servers``.
+
+nova-lite speaks only the Glance v2 API, so nova-lite-image and a real
+Glance serve it alike. Requests carry the caller's token
+(``context.auth_token``), so the image service applies the caller's view:
+a project's private image resolves for that project only.
+"""
 
 import hashlib
 import json
 import os
 import tempfile
 import urllib.error
+import urllib.parse
 import urllib.request
 
 from oslo_log import log as logging
@@ -21,38 +27,102 @@ LOG = logging.getLogger(__name__)
 CHUNK_SIZE = 64 * 1024
 
 
-def _static_images():
-    images = {}
-    for entry in CONF.glance.static_images:
-        image_id, _, name = entry.partition(':')
-        images[image_id] = {
-            'id': image_id, 'name': name or image_id, 'status': 'active',
-            'visibility': 'public', 'disk_format': 'qcow2',
-            'container_format': 'bare', 'min_ram': 0, 'min_disk': 0,
-            'size': 0, 'checksum': None}
-    return images
+def _api_servers():
+    """:returns: ``[glance] api_servers``.
+
+    :raises ImageServiceUnavailable: none is configured.
+    """
+    if not CONF.glance.api_servers:
+        raise exception.ImageServiceUnavailable(
+            reason='no image service is configured; set [glance] '
+                   'api_servers')
+    return CONF.glance.api_servers
 
 
 class API:
-    """The subset of Glance v2 that the compute API and drivers use."""
+    """The subset of Glance v2 that the compute API, the drivers and
+    nova-lite-manage's image commands use."""
 
     def get(self, context, image_id):
         """The image body of ``image_id``.
 
-        :raises: ImageNotFound when no service knows it.
+        :raises: ImageNotFound when the service does not know it or the
+            caller may not see it (Glance answers 404 to both).
+        :raises: ImageServiceUnavailable when no image service answers
+            (none configured included).
         """
-        if not CONF.glance.api_servers:
-            image = _static_images().get(image_id)
-            if image is None:
-                raise exception.ImageNotFound(image_id=image_id)
-            return dict(image)
         return self._get_remote(context, image_id)
 
-    def list(self, context):
-        """Every image the caller can see (first page of each service)."""
-        if not CONF.glance.api_servers:
-            return list(_static_images().values())
-        return self._request(context, '/v2/images').get('images', [])
+    def list(self, context, filters=None, max_pages=100):
+        """The images the caller can see, following Glance's ``next``
+        links for at most ``max_pages`` pages.
+
+        :param filters: Glance v2 list query parameters, e.g.
+            ``{'name': 'cirros', 'status': 'active'}``.
+        :raises: ImageServiceUnavailable when no image service answers.
+        """
+        path = '/v2/images'
+        if filters:
+            path += '?' + urllib.parse.urlencode(sorted(filters.items()))
+        images = []
+        for _page in range(max_pages):
+            body = self._request(context, path)
+            images.extend(body.get('images', []))
+            path = body.get('next')
+            if not path:
+                break
+        return images
+
+    def create(self, context, image):
+        """``POST /v2/images``: a new image record (``queued``, no data).
+
+        :param image: the image body: ``name``, ``disk_format``,
+            ``container_format``, ``visibility``, ``min_ram``, custom
+            properties...
+        :returns: the created image body.
+        :raises ImageServiceRequestFailed: the service refused it (4xx).
+        :raises ImageServiceUnavailable: no image service answered.
+        """
+        data = json.dumps(image).encode()
+        return self._send(context, 'POST', '/v2/images', data,
+                          {'Content-Type': 'application/json'})
+
+    def upload(self, context, image_id, path):
+        """``PUT /v2/images/{id}/file``: the data of a queued image, read
+        from the file ``path`` and streamed in CHUNK_SIZE pieces.
+
+        After return the image is ``active`` with its ``checksum``,
+        ``os_hash_algo``/``os_hash_value`` and ``size``.
+
+        :returns: the image body after the upload.
+        :raises ImageServiceRequestFailed: the service refused it (4xx:
+            e.g. 409 for an image that has data already, 413 for one over
+            the size cap).
+        :raises ImageServiceUnavailable: no image service answered.
+        """
+        size = os.path.getsize(path)
+
+        def chunks():
+            with open(path, 'rb') as f:
+                while True:
+                    chunk = f.read(CHUNK_SIZE)
+                    if not chunk:
+                        return
+                    yield chunk
+
+        self._send(context, 'PUT', '/v2/images/%s/file' % image_id, chunks,
+                   {'Content-Type': 'application/octet-stream',
+                    'Content-Length': str(size)})
+        return self.get(context, image_id)
+
+    def delete(self, context, image_id):
+        """``DELETE /v2/images/{id}``: the record and its data.
+
+        :raises ImageServiceRequestFailed: the service refused it (404 for
+            an image the caller cannot see, 403 for one it does not own).
+        :raises ImageServiceUnavailable: no image service answered.
+        """
+        self._send(context, 'DELETE', '/v2/images/%s' % image_id, None, {})
 
     def download(self, context, image_id, dst_path):
         """Write the data of ``image_id`` to ``dst_path``, verified.
@@ -64,31 +134,19 @@ class API:
         any error nothing is left on disk. An image with neither hash is
         accepted with a warning, as Nova does.
 
-        NOTE: the static image list (no ``[glance] api_servers``) holds
-        names only, no data, so its images cannot be downloaded: they are
-        ImageUnacceptable, which aborts a build instead of rescheduling it
-        to a host that would fail the same way.
-
         :returns: the image body (as :meth:`get` returns it).
         :raises ImageNotFound: no image ``image_id``.
         :raises ImageUnacceptable: the image is not active or has no data.
         :raises ImageChecksumMismatch: the data does not match its hash.
         :raises ImageServiceUnavailable: no image service delivered it.
         """
-        if not CONF.glance.api_servers:
-            if image_id not in _static_images():
-                raise exception.ImageNotFound(image_id=image_id)
-            raise exception.ImageUnacceptable(
-                image_id=image_id,
-                reason='the static image list ([glance] static_images) has '
-                       'no image data; set [glance] api_servers')
         image = self._get_remote(context, image_id)
         if image.get('status') != 'active':
             raise exception.ImageUnacceptable(
                 image_id=image_id,
                 reason='status is %s, not active' % image.get('status'))
         last_error = None
-        for server in CONF.glance.api_servers:
+        for server in _api_servers():
             url = '%s/v2/images/%s/file' % (server.rstrip('/'), image_id)
             try:
                 self._download_from(context, url, image, dst_path)
@@ -182,7 +240,7 @@ class API:
     def _request(self, context, path):
         """GET ``path`` from the first image service that answers."""
         last_error = None
-        for server in CONF.glance.api_servers:
+        for server in _api_servers():
             request = urllib.request.Request(server.rstrip('/') + path)
             if getattr(context, 'auth_token', None):
                 request.add_header('X-Auth-Token', context.auth_token)
@@ -197,6 +255,55 @@ class API:
                 last_error = error
             LOG.warning('Image service %s failed: %s', server, last_error)
         raise exception.ImageServiceUnavailable(reason=str(last_error))
+
+    def _send(self, context, method, path, data, headers):
+        """Send a request that changes something to the first image
+        service that answers.
+
+        :param data: bytes, or a callable returning a fresh iterable of
+            bytes for each attempt (a streamed body).
+        :returns: the decoded JSON answer, None for an empty one.
+        :raises ImageServiceRequestFailed: a 4xx answer; another service
+            would refuse it alike.
+        :raises ImageServiceUnavailable: no service answered.
+        """
+        last_error = None
+        for server in _api_servers():
+            url = server.rstrip('/') + path
+            body = data() if callable(data) else data
+            request = urllib.request.Request(url, data=body, method=method,
+                                             headers=headers)
+            if getattr(context, 'auth_token', None):
+                request.add_header('X-Auth-Token', context.auth_token)
+            try:
+                with urllib.request.urlopen(request,
+                                            timeout=300) as response:
+                    answer = response.read()
+                    return json.loads(answer) if answer else None
+            except urllib.error.HTTPError as error:
+                if 400 <= error.code < 500:
+                    raise exception.ImageServiceRequestFailed(
+                        method=method, url=url, status=error.code,
+                        reason=_error_text(error))
+                last_error = error
+            except (urllib.error.URLError, OSError, ValueError) as error:
+                last_error = error
+            LOG.warning('Image service %s failed: %s', server, last_error)
+        raise exception.ImageServiceUnavailable(reason=str(last_error))
+
+
+def _error_text(error):
+    """The explanation in an HTTP error's body (Glance answers HTML or
+    text), on one line."""
+    try:
+        text = error.read().decode('utf-8', 'replace')
+    except OSError:
+        text = ''
+    text = ' '.join(text.replace('<br />', ' ').split())
+    for tag in ('<html>', '</html>', '<head>', '</head>', '<body>',
+                '</body>', '<title>', '</title>', '<h1>', '</h1>'):
+        text = text.replace(tag, ' ')
+    return ' '.join(text.split())[:500] or error.reason
 
 
 class _NotFound(Exception):

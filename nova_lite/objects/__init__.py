@@ -14,6 +14,7 @@ def register_all():
     __import__('nova_lite.objects.instance_action')
     __import__('nova_lite.objects.instance_fault')
     __import__('nova_lite.objects.keypair')
+    __import__('nova_lite.objects.network')
     __import__('nova_lite.objects.request_spec')
     __import__('nova_lite.objects.selection')
     __import__('nova_lite.objects.service')

@@ -2,19 +2,22 @@
 or, on a compute host, through the conductor."""
 
 from oslo_serialization import jsonutils
+from oslo_utils import versionutils
 from oslo_versionedobjects import fields
 
 from nova_lite import conf
 from nova_lite.db import api as db
 from nova_lite import exception
+from nova_lite.network import model as network_model
 from nova_lite.objects import base
 from nova_lite.objects import flavor as flavor_obj
 from nova_lite.objects import instance_fault as fault_obj
+from nova_lite.objects import network as network_obj
 
 CONF = conf.CONF
 
-# NOTE: columns an Instance writes as they are; flavor, metadata and
-# system_metadata are (de)serialised on the way.
+# NOTE: columns an Instance writes as they are; flavor, metadata,
+# system_metadata and network_info are (de)serialised on the way.
 _COLUMNS = (
     'uuid', 'user_id', 'project_id', 'display_name', 'display_description',
     'hostname', 'image_ref', 'instance_type_id', 'vcpus', 'memory_mb',
@@ -29,7 +32,13 @@ OPTIONAL_ATTRS = ('fault',)
 
 @base.NovaObjectRegistry.register
 class Instance(base.NovaObject, base.TimestampedObject):
-    VERSION = '1.0'
+    """Version history:
+
+    * 1.0 - initial version
+    * 1.1 - network_info: the instance's VIFs (Nova's info cache)
+    """
+
+    VERSION = '1.1'
 
     fields = dict(base.TimestampedObject.fields, **{
         'id': fields.IntegerField(),
@@ -71,10 +80,16 @@ class Instance(base.NovaObject, base.TimestampedObject):
         'deleted': fields.BooleanField(default=False),
         'deleted_at': fields.DateTimeField(nullable=True),
         'fault': fields.ObjectField('InstanceFault', nullable=True),
+        'network_info': network_obj.NetworkModelField(),
     })
 
     SKIP_COLUMNS = ('flavor', 'metadata', 'system_metadata', 'deleted',
-                    'fault')
+                    'fault', 'network_info')
+
+    def obj_make_compatible(self, primitive, target_version):
+        super().obj_make_compatible(primitive, target_version)
+        if versionutils.convert_version_to_tuple(target_version) < (1, 1):
+            primitive.pop('network_info', None)
 
     @property
     def name(self):
@@ -94,6 +109,8 @@ class Instance(base.NovaObject, base.TimestampedObject):
         obj.metadata = {item.key: item.value for item in row.metadata_items}
         obj.system_metadata = (jsonutils.loads(row.system_metadata)
                                if row.system_metadata else {})
+        obj.network_info = network_model.NetworkInfo.hydrate(
+            row.network_info)
         if expected_attrs and 'fault' in expected_attrs:
             if fault is None:
                 fault = db.instance_fault_get_latest([row.uuid]).get(row.uuid)
@@ -109,9 +126,18 @@ class Instance(base.NovaObject, base.TimestampedObject):
             values['flavor'] = jsonutils.dumps(self.flavor.obj_to_primitive())
         if 'system_metadata' in changed:
             values['system_metadata'] = jsonutils.dumps(self.system_metadata)
+        if 'network_info' in changed:
+            values['network_info'] = self.network_info.json()
         return values
 
     def obj_load_attr(self, attrname):
+        if attrname == 'network_info':
+            # NOTE: remotable, so a compute host reads it via the conductor.
+            stored = Instance.get_by_uuid(self._context, self.uuid,
+                                          read_deleted='yes')
+            self.network_info = stored.network_info
+            self.obj_reset_changes(['network_info'])
+            return
         if attrname != 'fault':
             raise exception.ObjectActionError(
                 action='obj_load_attr',

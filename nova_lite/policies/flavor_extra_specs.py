@@ -9,19 +9,21 @@ PATH = '/flavors/{flavor_id}/os-extra_specs'
 
 rules = [
     policy.DocumentedRuleDefault(
-        PREFIX % 'index', base.RULE_ANY, 'List extra specs of a flavor',
+        PREFIX % 'index', base.PROJECT_READER_OR_ADMIN,
+        'List extra specs of a flavor',
         [{'method': 'GET', 'path': PATH}]),
     policy.DocumentedRuleDefault(
-        PREFIX % 'show', base.RULE_ANY, 'Show an extra spec of a flavor',
+        PREFIX % 'show', base.PROJECT_READER_OR_ADMIN,
+        'Show an extra spec of a flavor',
         [{'method': 'GET', 'path': PATH + '/{key}'}]),
     policy.DocumentedRuleDefault(
-        PREFIX % 'create', base.RULE_ADMIN_API, 'Create extra specs',
+        PREFIX % 'create', base.ADMIN, 'Create extra specs',
         [{'method': 'POST', 'path': PATH}]),
     policy.DocumentedRuleDefault(
-        PREFIX % 'update', base.RULE_ADMIN_API, 'Update an extra spec',
+        PREFIX % 'update', base.ADMIN, 'Update an extra spec',
         [{'method': 'PUT', 'path': PATH + '/{key}'}]),
     policy.DocumentedRuleDefault(
-        PREFIX % 'delete', base.RULE_ADMIN_API, 'Delete an extra spec',
+        PREFIX % 'delete', base.ADMIN, 'Delete an extra spec',
         [{'method': 'DELETE', 'path': PATH + '/{key}'}]),
 ]
 

@@ -8,13 +8,13 @@ PREFIX = 'os_compute_api:os-flavor-manage:%s'
 
 rules = [
     policy.DocumentedRuleDefault(
-        PREFIX % 'create', base.RULE_ADMIN_API, 'Create a flavor',
+        PREFIX % 'create', base.ADMIN, 'Create a flavor',
         [{'method': 'POST', 'path': '/flavors'}]),
     policy.DocumentedRuleDefault(
-        PREFIX % 'update', base.RULE_ADMIN_API, 'Update a flavor',
+        PREFIX % 'update', base.ADMIN, 'Update a flavor',
         [{'method': 'PUT', 'path': '/flavors/{flavor_id}'}]),
     policy.DocumentedRuleDefault(
-        PREFIX % 'delete', base.RULE_ADMIN_API, 'Delete a flavor',
+        PREFIX % 'delete', base.ADMIN, 'Delete a flavor',
         [{'method': 'DELETE', 'path': '/flavors/{flavor_id}'}]),
 ]
 

@@ -8,7 +8,7 @@ PREFIX = 'os_compute_api:os-services:%s'
 
 rules = [
     policy.DocumentedRuleDefault(
-        PREFIX % 'list', base.RULE_ADMIN_API, 'List compute services',
+        PREFIX % 'list', base.ADMIN, 'List compute services',
         [{'method': 'GET', 'path': '/os-services'}]),
 ]
 

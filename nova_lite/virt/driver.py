@@ -18,6 +18,9 @@ DRIVER_NAMESPACE = 'nova_lite.compute.drivers'
 BUILTIN_DRIVERS = {
     'fake': 'nova_lite.virt.fake:FakeDriver',
     'libvirt': 'nova_lite.virt.libvirt.driver:LibvirtDriver',
+    # NOTE: Nova's spellings, so a nova.conf's compute_driver works as is.
+    'fake.FakeDriver': 'nova_lite.virt.fake:FakeDriver',
+    'libvirt.LibvirtDriver': 'nova_lite.virt.libvirt.driver:LibvirtDriver',
 }
 
 
@@ -123,9 +126,14 @@ class ComputeDriver:
               block_device_info=None):
         """Create and start the guest of ``instance``.
 
-        After a normal return the guest exists and is RUNNING. On any error
-        the guest is not left behind (no defined guest, no instance files)
-        and the error is raised; the manager reschedules the build.
+        After a normal return the guest exists and is RUNNING, with one
+        NIC per VIF of ``network_info`` (in that order, with the VIF's MAC,
+        on its network's bridge). On any error the guest is not left
+        behind (no defined guest, no instance files) and the error is
+        raised; the manager reschedules the build.
+
+        :param network_info: a :class:`nova_lite.network.model.NetworkInfo`
+            (a list of VIF dicts); None or empty for a guest without NICs.
 
         :raises InstanceExists: a guest for ``instance`` already exists.
         :raises InstanceDeployFailure: the hypervisor refused the guest.
@@ -137,17 +145,21 @@ class ComputeDriver:
         """Stop and remove the guest of ``instance``.
 
         After return no guest of ``instance`` exists; with ``destroy_disks``
-        its local files are gone too. A guest that is already gone is not an
-        error, so calling this twice is safe.
+        its local files are gone too, and so are the host devices of its
+        NICs (``network_info``, when given). A guest that is already gone is
+        not an error, so calling this twice is safe.
         """
         raise NotImplementedError()
 
     def reboot(self, context, instance, network_info, reboot_type):
         """Reboot the guest; ``reboot_type`` is ``'SOFT'`` or ``'HARD'``.
 
-        SOFT asks the guest OS to restart and falls back to HARD when it
-        does not; HARD restarts the guest without asking. After return the
-        guest is RUNNING.
+        SOFT asks the guest OS to shut down and starts the guest again,
+        falling back to HARD when the OS has not shut down within
+        ``[libvirt] wait_soft_reboot_seconds`` (or the guest was not
+        running); HARD stops the guest without asking and starts it again
+        from its existing definition and disks. After return the guest is
+        RUNNING.
 
         :raises InstanceNotFoundOnHypervisor: no such guest.
         """
@@ -167,7 +179,10 @@ class ComputeDriver:
 
     def power_on(self, context, instance, network_info,
                  block_device_info=None):
-        """Start a stopped guest. After return it is RUNNING.
+        """Start a stopped guest from its existing definition and disks.
+
+        After return it is RUNNING; a guest that already runs is left as
+        it is.
 
         :raises InstanceNotFoundOnHypervisor: no such guest.
         """
@@ -193,9 +208,13 @@ class ComputeDriver:
         raise NotImplementedError()
 
     def get_console_output(self, context, instance):
-        """:returns: the guest's serial console output as text ('' if none).
+        """:returns: the end of the guest's serial console log as text
+            (at most about 100 KiB; '' while nothing was written).
+
+        Works for a stopped guest too: its log stays until it is destroyed.
 
         :raises InstanceNotFoundOnHypervisor: no such guest.
+        :raises ConsoleNotAvailable: the guest has no console log.
         """
         raise NotImplementedError()
 

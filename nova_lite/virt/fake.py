@@ -1,5 +1,6 @@
 """FakeDriver: an in-memory hypervisor sized by [fake_driver]."""
 
+import collections
 import json
 import threading
 
@@ -13,15 +14,42 @@ from nova_lite.virt import driver
 
 LOG = logging.getLogger(__name__)
 
+# NOTE: the lines the test guest (nova_lite/tools/test_guest) prints on its
+# serial console, so that tests can look for the same words on either driver.
+READY_MARKER = 'NOVA-LITE-GUEST-READY'
+POWEROFF_MARKER = 'NOVA-LITE-GUEST-POWEROFF'
+# A console log is bounded, as the libvirt driver bounds what it reads.
+MAX_CONSOLE_LINES = 1000
+
 
 class FakeInstance:
-    """One guest of the fake hypervisor."""
+    """One guest of the fake hypervisor, with its console log."""
 
     def __init__(self, name, uuid, flavor, state):
         self.name = name
         self.uuid = uuid
         self.flavor = flavor
         self.state = state
+        self.console = collections.deque(maxlen=MAX_CONSOLE_LINES)
+
+    def boot(self):
+        """Start (again): RUNNING, and the boot lines on the console."""
+        self.state = power_state.RUNNING
+        self.console.append('FAKE CONSOLE OUTPUT of instance %s: booting %s'
+                            % (self.uuid, self.name))
+        self.console.append('%s uuid=%s' % (READY_MARKER, self.uuid))
+
+    def halt(self, clean):
+        """Stop: SHUTDOWN; a clean stop is the guest OS's own doing."""
+        if self.state != power_state.RUNNING:
+            self.state = power_state.SHUTDOWN
+            return
+        if clean:
+            self.console.append(POWEROFF_MARKER)
+        else:
+            self.console.append('fake hypervisor: guest %s powered off'
+                                % self.name)
+        self.state = power_state.SHUTDOWN
 
 
 class FakeDriver(driver.ComputeDriver):
@@ -101,6 +129,8 @@ class FakeDriver(driver.ComputeDriver):
     def spawn(self, context, instance, image_meta, injected_files,
               admin_password, allocations, network_info=None,
               block_device_info=None):
+        # NOTE: network_info is accepted and ignored: the fake hypervisor
+        # has no NICs to plug.
         if CONF.fake_driver.fail_spawn:
             raise exception.InstanceDeployFailure(
                 reason='fake hypervisor on host %s is told to fail spawns '
@@ -125,7 +155,7 @@ class FakeDriver(driver.ComputeDriver):
                 raise exception.InstanceDeployFailure(
                     reason='instance %s was deleted during spawn on host %s'
                            % (instance.uuid, self._nodename))
-            guest.state = power_state.RUNNING
+            guest.boot()
         LOG.debug('Fake spawn of %s done', instance.uuid)
 
     def destroy(self, context, instance, network_info=None,
@@ -133,15 +163,34 @@ class FakeDriver(driver.ComputeDriver):
         with self._lock:
             self._instances.pop(instance.uuid, None)
 
+    @staticmethod
+    def _power_action_delay():
+        # NOTE: outside the lock, so other guests' calls go on meanwhile.
+        delay = CONF.fake_driver.power_action_delay
+        if delay:
+            utils.sleep(delay)
+
     def reboot(self, context, instance, network_info, reboot_type):
-        self._set_state(instance, power_state.RUNNING)
+        """Restart the guest; SOFT shuts its OS down first."""
+        self._power_action_delay()
+        with self._lock:
+            guest = self._get(instance)
+            guest.halt(clean=reboot_type == 'SOFT')
+            guest.boot()
 
     def power_off(self, instance, timeout=0, retry_interval=0):
-        self._set_state(instance, power_state.SHUTDOWN)
+        """Stop the guest; with a timeout its OS shuts down first."""
+        self._power_action_delay()
+        with self._lock:
+            self._get(instance).halt(clean=bool(timeout))
 
     def power_on(self, context, instance, network_info,
                  block_device_info=None):
-        self._set_state(instance, power_state.RUNNING)
+        self._power_action_delay()
+        with self._lock:
+            guest = self._get(instance)
+            if guest.state != power_state.RUNNING:
+                guest.boot()
 
     def pause(self, instance):
         self._set_state(instance, power_state.PAUSED)
@@ -156,6 +205,7 @@ class FakeDriver(driver.ComputeDriver):
         self._set_state(instance, power_state.RUNNING)
 
     def get_console_output(self, context, instance):
+        """The guest's console: its boot and shutdown lines, newest last."""
         with self._lock:
-            self._get(instance)
-        return 'FAKE CONSOLE OUTPUT of instance %s\n' % instance.uuid
+            lines = list(self._get(instance).console)
+        return ''.join(line + '\n' for line in lines)

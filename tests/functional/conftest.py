@@ -57,3 +57,13 @@ def aio_cloud(base_tmp):
     with use_fixture(cloud_mod.AllInOneCloud(
             str(base_tmp / 'all-in-one-shared'))) as cloud:
         yield cloud
+
+
+@pytest.fixture(scope='session')
+def keystone(base_tmp):
+    """A real Keystone (tests/fixtures/keystone.py), shared by the session.
+    """
+    from tests.fixtures import keystone as keystone_mod
+    from tests.fixtures.pytest_support import use_fixture
+    with use_fixture(keystone_mod.Keystone(str(base_tmp / 'keystone'))) as ks:
+        yield ks

@@ -11,7 +11,7 @@ import pytest
 
 from tests.fixtures import client as client_mod
 
-GOOD = {'name': 'ok', 'imageRef': client_mod.STATIC_IMAGE, 'flavorRef': '1',
+GOOD = {'name': 'ok', 'imageRef': client_mod.TEST_IMAGE, 'flavorRef': '1',
         'networks': 'none'}
 
 

@@ -62,7 +62,7 @@ def test_boot_list_paginate_delete(cloud):
     for index in range(singles):
         response = client.post('/servers', json={'server': {
             'name': 'single-%d' % index,
-            'imageRef': client_mod.STATIC_IMAGE, 'flavorRef': '1',
+            'imageRef': client_mod.TEST_IMAGE, 'flavorRef': '1',
             'networks': 'none'}},
             expected=202)
         server = response.json()['server']

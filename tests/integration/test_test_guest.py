@@ -26,40 +26,12 @@ import uuid
 
 import pytest
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))))
-BUILD_SCRIPT = os.path.join(REPO, 'tools', 'build-test-guest.sh')
 QEMU = 'qemu-system-x86_64'
 BOOT_TIMEOUT = float(os.environ.get('NOVA_LITE_TEST_GUEST_TIMEOUT', '60'))
 MARKER = 'NOVA-LITE-GUEST-READY'
 GUEST_MAC = 'fa:16:3e:00:02:0a'
 GUEST_IP = '192.0.2.10'
 HOST_IP = '192.0.2.1'
-
-
-def _guest_dir():
-    return os.environ.get('NOVA_LITE_TEST_GUEST_DIR') or os.path.join(
-        os.path.expanduser('~'), '.nova-lite', 'test-guest')
-
-
-@pytest.fixture(scope='session')
-def test_guest():
-    """Build (or reuse) the guest: a dict with kernel, initramfs, dir."""
-    if shutil.which(QEMU) is None:
-        pytest.skip('%s is not installed (apt-get install '
-                    'qemu-system-x86)' % QEMU)
-    out = _guest_dir()
-    proc = subprocess.run([BUILD_SCRIPT, out], stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, universal_newlines=True,
-                          timeout=900)
-    assert proc.returncode == 0, 'build-test-guest.sh failed:\n%s%s' % (
-        proc.stdout, proc.stderr)
-    paths = dict(line.split('=', 1) for line in proc.stdout.splitlines()
-                 if line.startswith(('kernel=', 'initramfs=')))
-    assert os.path.isfile(paths['kernel']), proc.stdout
-    assert os.path.isfile(paths['initramfs']), proc.stdout
-    return {'dir': out, 'kernel': paths['kernel'],
-            'initramfs': paths['initramfs']}
 
 
 def make_config_drive(path, instance_uuid, user_data=None,
@@ -297,16 +269,7 @@ def netns():
         _ip('netns', 'del', name)
 
 
-def _ping_command(test_guest):
-    ping = shutil.which('ping')
-    if ping:
-        return [ping]
-    # the static busybox the build unpacked
-    return [os.path.join(test_guest['dir'], 'cache', 'busybox', 'bin',
-                         'busybox'), 'ping']
-
-
-def test_guest_answers_ping(boot, netns, test_guest, tmp_path):
+def test_guest_answers_ping(boot, netns, ping_command, tmp_path):
     instance_uuid = str(uuid.uuid4())
     iso = make_config_drive(str(tmp_path / 'cfg.iso'), instance_uuid,
                             b'ping me', network_data())
@@ -314,7 +277,7 @@ def test_guest_answers_ping(boot, netns, test_guest, tmp_path):
              netdev='tap,id=n0,ifname=tap0,script=no,downscript=no')
     line, _ = g.wait_for_marker()
     assert ' uuid=%s ' % instance_uuid in line
-    ping = ['ip', 'netns', 'exec', netns] + _ping_command(test_guest)
+    ping = ['ip', 'netns', 'exec', netns] + ping_command
     r = None
     for _ in range(10):         # bounded: at most 10 tries of 3 pings
         r = subprocess.run(ping + ['-c', '3', '-W', '2', GUEST_IP],

@@ -10,6 +10,28 @@ from nova_lite import exception
 from nova_lite import objects
 
 IMAGE = '70a599e0-31e7-49b7-b260-868f441e862b'
+GiB = 1024 ** 3
+
+
+def _image(**changes):
+    image = {'id': IMAGE, 'name': 'cirros', 'status': 'active',
+             'visibility': 'public', 'disk_format': 'qcow2',
+             'container_format': 'bare', 'min_ram': 0, 'min_disk': 0,
+             'size': 21430272}
+    image.update(changes)
+    return image
+
+
+class FakeImageAPI:
+    """The Glance v2 client at the edge: image bodies by id."""
+
+    def __init__(self, *images):
+        self.images = {image['id']: image for image in images}
+
+    def get(self, context, image_id):
+        if image_id not in self.images:
+            raise exception.ImageNotFound(image_id=image_id)
+        return dict(self.images[image_id])
 
 
 @pytest.fixture
@@ -19,6 +41,7 @@ def api(database):
         api = compute_api.API()
     api.compute_task_api = mock.Mock()
     api.compute_rpcapi = mock.Mock()
+    api.image_api = FakeImageAPI(_image())
     return api
 
 
@@ -65,6 +88,45 @@ def test_create_refuses_bad_input_and_writes_nothing(api, ctxt, kwargs,
         api.create(ctxt, flavor, **args)
     assert _live(ctxt) == []
     api.compute_task_api.build_instances.assert_not_called()
+
+
+# m1.tiny: 512 MiB of RAM, a 1 GiB root disk; m1.small: 2 GiB, 20 GiB.
+@pytest.mark.parametrize('flavor_id,image,error,message', [
+    ('1', _image(status='queued'), exception.ImageNotActive,
+     'Image %s is not active.' % IMAGE),
+    ('1', _image(status='saving'), exception.ImageNotActive, None),
+    ('1', _image(min_ram=1024), exception.FlavorMemoryTooSmall,
+     "Flavor's memory is too small for requested image."),
+    ('1', _image(size=GiB + 1), exception.FlavorDiskSmallerThanImage,
+     "Flavor's disk is too small for requested image. Flavor disk is "
+     "1073741824 bytes, image is 1073741825 bytes."),
+    ('1', _image(min_disk=2), exception.FlavorDiskSmallerThanMinDisk,
+     "Flavor's disk is too small for requested image. Flavor disk is "
+     "1073741824 bytes, minimum size is 2147483648 bytes."),
+    ('2', _image(min_ram=2048, min_disk=20, size=20 * GiB), None, None),
+])
+def test_image_checks_against_the_flavor(api, ctxt, flavor_id, image, error,
+                                         message):
+    api.image_api = FakeImageAPI(image)
+    flavor = api.get_flavor_for_create(ctxt, flavor_id)
+    if error is None:
+        (instance,), _ = api.create(ctxt, flavor, IMAGE, name='fits')
+        assert instance.image_ref == IMAGE
+        return
+    with pytest.raises(error) as raised:
+        api.create(ctxt, flavor, IMAGE, name='x')
+    assert raised.value.code == 400
+    if message:
+        assert raised.value.format_message() == message
+    assert _live(ctxt) == []
+
+
+def test_image_is_looked_up_with_the_callers_context(api, ctxt):
+    api.image_api = mock.Mock(wraps=FakeImageAPI(_image()))
+    flavor = api.get_flavor_for_create(ctxt, '1')
+    api.create(ctxt, flavor, 'http://glance.test/v2/images/%s' % IMAGE,
+               name='by-href')
+    api.image_api.get.assert_called_once_with(ctxt, IMAGE)
 
 
 def test_unknown_flavor_is_a_bad_request(api, ctxt):

@@ -118,6 +118,27 @@ def task_and_vm_state_from_status(statuses):
     return sorted(vm_state_set), sorted(task_state_set)
 
 
+def raise_http_conflict_for_instance_invalid_state(exc, action, server_id):
+    """Answer an InstanceInvalidState with 409 in Nova's words.
+
+    :param exc: the InstanceInvalidState raised by the compute API.
+    :param action: the API's name of the action ('stop', 'reboot', ...).
+    :raises: webob.exc.HTTPConflict, always.
+    """
+    attr = exc.kwargs.get('attr')
+    state = exc.kwargs.get('state')
+    if attr is not None and state is not None:
+        msg = ("Cannot '%(action)s' instance %(server_id)s while it is in "
+               "%(attr)s %(state)s" % {'action': action, 'attr': attr,
+                                       'state': state,
+                                       'server_id': server_id})
+    else:
+        # NOTE: e.g. launched_at None: still say which action and server.
+        msg = ("Instance %(server_id)s is in an invalid state for "
+               "'%(action)s'" % {'action': action, 'server_id': server_id})
+    raise webob.exc.HTTPConflict(explanation=msg)
+
+
 # ---- pagination ------------------------------------------------------------
 
 def _get_int_param(request, param):

@@ -460,10 +460,30 @@ class Resource(object):
 
     The router leaves ``{'action': <method name>, ...path args}`` in
     ``environ['wsgiorg.routing_args'][1]``.
+
+    :param controller: the controller whose methods the router names.
+    :param action_controllers: more controllers whose server actions
+        (``@action`` methods) this resource dispatches as well, so that
+        each family of actions lives in its own module, as in Nova.
+    :raises ValueError: when two controllers define the same action.
     """
 
-    def __init__(self, controller):
+    def __init__(self, controller, *action_controllers):
         self.controller = controller
+        # action name -> (controller, method name)
+        self.wsgi_actions = {}
+        for owner in (controller,) + action_controllers:
+            self.register_actions(owner)
+
+    def register_actions(self, controller):
+        """Dispatch ``controller``'s server actions from this resource."""
+        for name, attr in getattr(controller, 'wsgi_actions', {}).items():
+            if name in self.wsgi_actions:
+                raise ValueError(
+                    'server action %s is defined by both %s and %s'
+                    % (name, type(self.wsgi_actions[name][0]).__name__,
+                       type(controller).__name__))
+            self.wsgi_actions[name] = (controller, attr)
 
     @webob.dec.wsgify(RequestClass=Request)
     def __call__(self, request):
@@ -481,7 +501,7 @@ class Resource(object):
     def _process(self, request, action_name, args):
         body = request.body
         try:
-            method = self._get_method(action_name, body)
+            owner, method = self._get_method(action_name, body)
         except exception.MalformedRequestBody:
             return fault(400, 'Malformed request body')
         except KeyError as exc:
@@ -507,7 +527,7 @@ class Resource(object):
 
         try:
             func = select_variant(method, request.api_version_request)
-            result = func(self.controller, request, **args)
+            result = func(owner, request, **args)
         except Exception as exc:
             found = fault_from_exception(exc)
             if found is None:
@@ -523,17 +543,18 @@ class Resource(object):
         return self._serialize(func, result)
 
     def _get_method(self, action_name, body):
-        """The controller method for the routed action.
+        """The controller and its method for the routed action.
 
+        :returns: (controller, method).
         :raises: AttributeError for no such method, KeyError for an unknown
             server action, MalformedRequestBody for an unreadable action body.
         """
         if action_name == 'action':
-            name = action_peek(body)
-            return getattr(self.controller, self.controller.wsgi_actions[name])
+            owner, attr = self.wsgi_actions[action_peek(body)]
+            return owner, getattr(owner, attr)
         if not action_name or action_name.startswith('_'):
             raise AttributeError(action_name)
-        return getattr(self.controller, action_name)
+        return self.controller, getattr(self.controller, action_name)
 
     @staticmethod
     def _serialize(func, result):

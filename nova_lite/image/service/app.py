@@ -9,8 +9,9 @@ The middleware stack, outermost first:
    traceback on the wire.
 3. ``VersionsMiddleware``: ``/`` and ``/versions`` answer here, before
    authentication, so clients can discover the API.
-4. auth (``[image_service] auth_strategy``): the RequestContext into
-   ``environ['nova.context']``; 401 without a token.
+4. auth (``[image_service] auth_strategy``, else ``[api]
+   auth_strategy``; see ``auth.py``): the RequestContext into
+   ``environ['nova.context']``; 401 without a valid token.
 5. ``APIRouter``: the route table; 404 for unknown paths, 405 with
    ``Allow`` for known paths asked with another method.
 """
@@ -55,7 +56,7 @@ def make_app():
     :returns: a WSGI application.
     """
     app = router.APIRouter()
-    app = auth.auth_middleware(CONF.image_service.auth_strategy)(app)
+    app = auth.auth_middleware(auth.strategy())(app)
     app = versions.VersionsMiddleware(app)
     app = FaultWrapper(app)
     app = request_id.RequestId(app)

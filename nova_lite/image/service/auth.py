@@ -1,54 +1,41 @@
-"""Authentication of the image service: who is asking, as a RequestContext.
+"""Authentication of the image service: the Compute API's strategies.
 
-The same scheme as the Compute API: ``noauth`` trusts ``X-Auth-Token:
-<user>:<project>`` (a bare token is both), and user ``admin`` is an
-administrator. ``keystone`` slots in here later; it must leave the same
-``environ['nova.context']`` behind.
+The strategies live in ``nova_lite.auth``, shared with the Compute API.
+``[image_service] auth_strategy`` picks one; unset, the image service
+follows ``[api] auth_strategy``, so one configuration file keeps both
+services in the same mode. (Glance names its choice ``[paste_deploy]
+flavor``.) A refusal is webob's 401, as Glance answers it; in keystone
+mode auth_token answers a missing or bad token itself, with Keystone's
+body and ``WWW-Authenticate``.
 """
 
-from oslo_middleware import request_id
-import webob.dec
 import webob.exc
 
-from nova_lite import context
-from nova_lite.image.service import wsgi
+from nova_lite import auth
+from nova_lite import conf
+
+CONF = conf.CONF
 
 
-class NoAuthMiddleware(object):
-    """Trust the token; 401 when there is none."""
-
-    def __init__(self, application):
-        self.application = application
-
-    @webob.dec.wsgify
-    def __call__(self, req):
-        token = req.headers.get('X-Auth-Token')
-        if not token:
-            raise webob.exc.HTTPUnauthorized(
-                explanation='Authentication required')
-        user_id, _sep, project_id = token.partition(':')
-        project_id = project_id or user_id
-        is_admin = user_id == 'admin'
-        req.environ[wsgi.ENV_CONTEXT] = context.RequestContext(
-            user_id=user_id, project_id=project_id,
-            roles=['admin'] if is_admin else ['member', 'reader'],
-            is_admin=is_admin, auth_token=token,
-            request_id=req.environ.get(request_id.ENV_REQUEST_ID),
-            global_request_id=req.environ.get(request_id.GLOBAL_REQ_ID))
-        return req.get_response(self.application)
+def strategy():
+    """The auth strategy the image service runs with."""
+    return CONF.image_service.auth_strategy or CONF.api.auth_strategy
 
 
-_STRATEGIES = {
-    'noauth': NoAuthMiddleware,
-}
+def unauthorized(message):
+    """The image service's 401, as Glance answers it."""
+    return webob.exc.HTTPUnauthorized(explanation=message)
 
 
-def auth_middleware(strategy):
-    """The middleware class for ``[image_service] auth_strategy``.
+def auth_middleware(name):
+    """The middleware factory for auth strategy ``name``.
 
-    :raises: ValueError for a strategy nova-lite does not implement yet.
+    :returns: ``factory(app)`` -> ``app`` behind authentication.
+    :raises: ValueError for a strategy nova-lite does not implement.
     """
-    try:
-        return _STRATEGIES[strategy]
-    except KeyError:
-        raise ValueError('auth_strategy %r is not implemented' % strategy)
+    if name not in auth.STRATEGIES:
+        raise ValueError('auth_strategy %r is not implemented' % name)
+
+    def factory(application):
+        return auth.pipeline(name, application, unauthorized, CONF)
+    return factory

@@ -99,6 +99,8 @@ class LibvirtConfigGuestCharBase(LibvirtConfigObject):
     def __init__(self):
         self.type = 'pty'
         self.source_path = None
+        # True: a file source is appended to, not truncated, at each start
+        self.source_append = None
         self.target_port = None
         self.target_type = None
 
@@ -106,7 +108,10 @@ class LibvirtConfigGuestCharBase(LibvirtConfigObject):
         dev = super().format_dom()
         dev.set('type', self.type)
         if self.source_path is not None:
-            _text(dev, 'source', None, path=self.source_path)
+            append = None
+            if self.source_append is not None:
+                append = 'on' if self.source_append else 'off'
+            _text(dev, 'source', None, path=self.source_path, append=append)
         if self.target_port is not None or self.target_type is not None:
             _text(dev, 'target', None, type=self.target_type,
                   port=self.target_port)
@@ -118,6 +123,8 @@ class LibvirtConfigGuestCharBase(LibvirtConfigObject):
         for child in xmldoc:
             if child.tag == 'source':
                 self.source_path = child.get('path')
+                if child.get('append') is not None:
+                    self.source_append = child.get('append') == 'on'
             elif child.tag == 'target':
                 self.target_type = child.get('type')
                 self.target_port = _int(child.get('port'))
@@ -158,9 +165,54 @@ class LibvirtConfigGuestCPU(LibvirtConfigObject):
         self.model = xmldoc.findtext('model')
 
 
+class LibvirtConfigGuestInterface(LibvirtConfigObject):
+    """``<interface>``: a guest NIC, here a tap on a host bridge."""
+
+    root_name = 'interface'
+
+    def __init__(self):
+        self.net_type = 'bridge'
+        self.mac_addr = None
+        self.source_dev = None  # the bridge, for net_type 'bridge'
+        self.target_dev = None  # the host's tap device
+        self.model = None
+        self.mtu = None
+
+    def format_dom(self):
+        dev = super().format_dom()
+        dev.set('type', self.net_type)
+        if self.mac_addr is not None:
+            _text(dev, 'mac', None, address=self.mac_addr)
+        if self.source_dev is not None:
+            key = 'bridge' if self.net_type == 'bridge' else 'dev'
+            _text(dev, 'source', None, **{key: self.source_dev})
+        if self.target_dev is not None:
+            _text(dev, 'target', None, dev=self.target_dev)
+        if self.model is not None:
+            _text(dev, 'model', None, type=self.model)
+        if self.mtu is not None:
+            _text(dev, 'mtu', None, size=self.mtu)
+        return dev
+
+    def parse_dom(self, xmldoc):
+        super().parse_dom(xmldoc)
+        self.net_type = xmldoc.get('type')
+        for child in xmldoc:
+            if child.tag == 'mac':
+                self.mac_addr = child.get('address')
+            elif child.tag == 'source':
+                self.source_dev = child.get('bridge') or child.get('dev')
+            elif child.tag == 'target':
+                self.target_dev = child.get('dev')
+            elif child.tag == 'model':
+                self.model = child.get('type')
+            elif child.tag == 'mtu':
+                self.mtu = _int(child.get('size'))
+
+
 _DEVICE_CLASSES = {cls.root_name: cls for cls in (
     LibvirtConfigGuestDisk, LibvirtConfigGuestSerial,
-    LibvirtConfigGuestConsole)}
+    LibvirtConfigGuestConsole, LibvirtConfigGuestInterface)}
 
 
 class LibvirtConfigGuest(LibvirtConfigObject):
@@ -271,8 +323,8 @@ class LibvirtConfigGuest(LibvirtConfigObject):
     def _parse_devices(self, devices):
         for child in devices:
             cls = _DEVICE_CLASSES.get(child.tag)
-            # NOTE: devices we have no class for (interfaces, controllers
-            # libvirt adds by itself) are skipped, not an error.
+            # NOTE: devices we have no class for (controllers libvirt adds
+            # by itself, ...) are skipped, not an error.
             if cls is not None:
                 device = cls()
                 device.parse_dom(child)

@@ -124,6 +124,46 @@ def config_drive_config(instance_dir, bus):
     return disk
 
 
+# NOTE: as Nova for kvm and qemu guests: virtio unless the image asks for
+# another model (image property hw_vif_model).
+DEFAULT_VIF_MODEL = 'virtio'
+_TAP_PREFIX = 'tap'
+_NIC_NAME_LEN = 14
+
+
+def vif_tap_name(vif):
+    """The host tap device of a VIF: ``tap`` and 11 characters of its id
+    (Linux allows 15 characters), unless the VIF names one."""
+    return vif.get('devname') or (_TAP_PREFIX + vif['id'])[:_NIC_NAME_LEN]
+
+
+def vif_bridge(vif):
+    """The host bridge a VIF plugs into."""
+    return (vif.get('network') or {}).get('bridge')
+
+
+def vif_mtu(vif):
+    return ((vif.get('network') or {}).get('meta') or {}).get('mtu')
+
+
+def interface_config(vif, image_properties=None):
+    """The guest NIC of one VIF of Nova's network model: a tap on its
+    network's bridge, with the VIF's MAC.
+
+    :param vif: a VIF dict (``id``, ``address``, ``network.bridge``,
+        ``network.meta.mtu``).
+    """
+    conf = vconfig.LibvirtConfigGuestInterface()
+    conf.net_type = 'bridge'
+    conf.mac_addr = vif['address']
+    conf.source_dev = vif_bridge(vif)
+    conf.target_dev = vif_tap_name(vif)
+    conf.model = ((image_properties or {}).get('hw_vif_model') or
+                  DEFAULT_VIF_MODEL)
+    conf.mtu = vif_mtu(vif)
+    return conf
+
+
 def kernel_boot(guest, kernel_path, ramdisk_path, image_properties):
     """Boot ``guest`` from a kernel (and initrd) file instead of its disk.
 
@@ -147,10 +187,15 @@ def console_configs(instance_dir):
     serial = vconfig.LibvirtConfigGuestSerial()
     serial.type = 'file'
     serial.source_path = console_log_path(instance_dir)
+    # NOTE: libvirt truncates a file source at each start; the log keeps
+    # every boot instead, so that a stop/start or a reboot does not erase
+    # what the guest said before (the API shows only the log's end).
+    serial.source_append = True
     serial.target_port = 0
     console = vconfig.LibvirtConfigGuestConsole()
     console.type = 'file'
     console.source_path = console_log_path(instance_dir)
+    console.source_append = True
     console.target_type = 'serial'
     console.target_port = 0
     return [serial, console]
@@ -175,7 +220,8 @@ def cpu_config(virt_type, cpu_mode):
 
 def guest_config(instance, virt_type, instance_dir, cpu_mode=None,
                  image_properties=None, kernel_path=None, ramdisk_path=None,
-                 config_drive=False, default_machine_type='pc'):
+                 config_drive=False, default_machine_type='pc',
+                 network_info=None):
     """Build the :class:`LibvirtConfigGuest` of ``instance``.
 
     :param virt_type: the domain type (see :func:`domain_type`).
@@ -185,6 +231,8 @@ def guest_config(instance, virt_type, instance_dir, cpu_mode=None,
     :param ramdisk_path: see :func:`kernel_boot`.
     :param config_drive: attach ``disk.config`` as the config drive.
     :param default_machine_type: see :func:`machine_type`.
+    :param network_info: the instance's VIFs (Nova's network model); one
+        NIC each, in order.
     """
     guest = vconfig.LibvirtConfigGuest()
     guest.virt_type = virt_type
@@ -213,6 +261,8 @@ def guest_config(instance, virt_type, instance_dir, cpu_mode=None,
         guest.add_device(config_drive_config(
             instance_dir, config_drive_bus(guest.os_machine,
                                            image_properties)))
+    for vif in network_info or ():
+        guest.add_device(interface_config(vif, image_properties))
     for device in console_configs(instance_dir):
         guest.add_device(device)
     return guest

@@ -12,6 +12,7 @@ from nova_lite.compute import power_state
 from nova_lite.conf import CONF
 from nova_lite import exception
 from nova_lite.image import glance
+from nova_lite.network import linux_net
 from nova_lite import utils
 from nova_lite.virt import configdrive
 from nova_lite.virt import driver
@@ -30,9 +31,11 @@ POLL_INTERVAL = 0.5
 # NOTE: a console log can grow without bound; the API only shows its end.
 MAX_CONSOLE_BYTES = 100 * 1024
 # NOTE: what the designer was told at spawn, kept in the instance directory
-# so that a hard reboot or power on regenerates the same guest (Nova keeps
-# it in the instance's system_metadata, which a driver cannot write here).
+# for the operations that must generate the guest again (Nova keeps it in
+# the instance's system_metadata, which a driver cannot write here).
 BOOT_INFO = 'boot.json'
+# Power states of a guest whose OS has shut down (or died).
+SHUTDOWN_STATES = (power_state.SHUTDOWN, power_state.CRASHED)
 # Errors of the request itself (its image, its user data): any other host
 # would fail the same way, so the build ends in ERROR, not rescheduled.
 BUILD_ABORT_ERRORS = (exception.ImageNotFound, exception.ImageUnacceptable,
@@ -129,8 +132,42 @@ class LibvirtDriver(driver.ComputeDriver):
             kernel_path=boot_info.get('kernel_path'),
             ramdisk_path=boot_info.get('ramdisk_path'),
             config_drive=boot_info.get('config_drive', False),
-            default_machine_type=CONF.libvirt.hw_machine_type)
+            default_machine_type=CONF.libvirt.hw_machine_type,
+            network_info=boot_info.get('network_info'))
         return conf.to_xml()
+
+    def _plugs_host_devices(self):
+        # NOTE: libvirt's test:///default hypervisor has no host behind
+        # it: its guests' NICs plug into nothing.
+        return self._domain_type() != 'test'
+
+    def _plug_vifs(self, network_info):
+        """Make the host side of the NICs ready before the guest exists.
+
+        After return every VIF's bridge exists and is up, and no device
+        has the name of its tap (one a crashed guest left would make
+        libvirt refuse the new one).
+
+        :raises: InternalError when ``ip`` fails.
+        """
+        if not self._plugs_host_devices():
+            return
+        for vif in network_info or ():
+            linux_net.ensure_bridge(designer.vif_bridge(vif),
+                                    mtu=designer.vif_mtu(vif))
+            linux_net.delete_net_dev(designer.vif_tap_name(vif))
+
+    def _unplug_vifs(self, instance, network_info):
+        """Remove taps of the guest's NICs that outlived it (libvirt
+        removes them with a guest it stops; this is for the rest)."""
+        if not self._plugs_host_devices():
+            return
+        for vif in network_info or ():
+            try:
+                linux_net.delete_net_dev(designer.vif_tap_name(vif))
+            except exception.InternalError as e:
+                LOG.warning('Could not remove the tap of instance %s: %s',
+                            instance.uuid, e)
 
     def _create_images(self, context, instance, image_meta):
         """Make the instance's disks from the cached images.
@@ -307,7 +344,11 @@ class LibvirtDriver(driver.ComputeDriver):
             if boot_info['config_drive']:
                 configdrive.build(designer.config_drive_path(instance_dir),
                                   instance, network_info)
+            # NOTE: kept so that a guest generated again gets the same NICs
+            # (MACs included), and destroy knows its taps.
+            boot_info['network_info'] = list(network_info or [])
             self._save_boot_info(instance, boot_info)
+            self._plug_vifs(network_info)
             guest = self._host.write_instance_config(
                 self._guest_xml(instance, boot_info))
             self._launch_and_wait(guest, instance)
@@ -341,6 +382,8 @@ class LibvirtDriver(driver.ComputeDriver):
 
     def destroy(self, context, instance, network_info=None,
                 block_device_info=None, destroy_disks=True):
+        if not network_info:
+            network_info = self._load_boot_info(instance).get('network_info')
         try:
             guest = self._host.get_guest(instance)
             guest.poweroff()
@@ -348,76 +391,126 @@ class LibvirtDriver(driver.ComputeDriver):
         except exception.InstanceNotFoundOnHypervisor:
             LOG.debug('Instance %s is already gone from the hypervisor',
                       instance.uuid)
+        self._unplug_vifs(instance, network_info)
         if destroy_disks:
             shutil.rmtree(self._instance_dir(instance), ignore_errors=True)
 
-    def _soft_reboot(self, instance):
-        """Shut the guest down cleanly and start it again.
+    def _start_again(self, guest, instance, network_info):
+        """Start the stopped guest from its definition; wait till it runs.
 
-        :returns: False when the guest did not shut down in time, so the
-            caller falls back to a hard reboot.
+        The host side of its NICs is made ready first (a bridge lost with
+        a host reboot, a tap a crashed guest left): ``network_info``, or
+        the NICs recorded at spawn when the caller has none.
+        """
+        if not network_info:
+            network_info = self._load_boot_info(instance).get('network_info')
+        self._plug_vifs(network_info)
+        self._launch_and_wait(guest, instance)
+
+    def _soft_reboot(self, instance, network_info):
+        """Shut the guest OS down cleanly and start the guest again.
+
+        :returns: False when the guest was not running or its OS did not
+            shut down within ``[libvirt] wait_soft_reboot_seconds``, so
+            the caller falls back to a hard reboot.
         """
         guest = self._host.get_guest(instance)
         if guest.get_power_state() != power_state.RUNNING:
             return False
-        guest.shutdown()
-        if not self._wait_for_state(guest, power_state.SHUTDOWN,
-                                    CONF.libvirt.wait_soft_reboot_seconds):
+        if not self._clean_shutdown(guest,
+                                    CONF.libvirt.wait_soft_reboot_seconds,
+                                    CONF.compute.shutdown_retry_interval):
             return False
-        self._launch_and_wait(guest, instance)
+        # NOTE: "shut down" covers libvirt's SHUTDOWN state, in which QEMU
+        # is still exiting; a start then would fail as "already running".
+        guest.poweroff()
+        self._start_again(guest, instance, network_info)
         return True
 
-    def _hard_reboot(self, instance):
-        """Stop the guest, define it afresh from our config and start it.
+    def _hard_reboot(self, instance, network_info):
+        """Stop the guest at once and start it from its definition.
 
-        NOTE: redefining (rather than just restarting) repairs a domain
-        whose definition drifted from what nova-lite would generate.
+        NOTE: the existing definition is started again, not a freshly
+        generated one (as Nova does): it is what the guest was built with,
+        NICs and their MAC addresses included, so the guest finds the
+        same hardware. Disks and config drive stay as they are. A memory
+        image left by a suspend is dropped, so the guest boots afresh.
         """
-        self._host.get_guest(instance).poweroff()
-        utils.ensure_tree(self._instance_dir(instance))
-        guest = self._host.write_instance_config(
-            self._guest_xml(instance, self._load_boot_info(instance)))
-        self._launch_and_wait(guest, instance)
+        guest = self._host.get_guest(instance)
+        guest.poweroff()
+        guest.discard_saved_state()
+        self._start_again(guest, instance, network_info)
 
     def reboot(self, context, instance, network_info, reboot_type):
+        """Reboot the guest; see the base class.
+
+        After return the guest is RUNNING; a soft reboot that the guest
+        OS did not complete in time was finished as a hard one.
+        """
         if reboot_type == 'SOFT':
-            if self._soft_reboot(instance):
+            if self._soft_reboot(instance, network_info):
                 LOG.info('Instance %s soft rebooted', instance.uuid)
                 return
             LOG.warning('Soft reboot of %s did not complete; rebooting hard',
                         instance.uuid)
-        self._hard_reboot(instance)
+        self._hard_reboot(instance, network_info)
+        LOG.info('Instance %s hard rebooted', instance.uuid)
 
     def _clean_shutdown(self, guest, timeout, retry_interval):
-        """Ask the guest OS to shut down, again every ``retry_interval``.
+        """Ask the guest OS to shut down (ACPI), again every
+        ``retry_interval`` seconds, until it has or ``timeout`` passed.
 
-        :returns: True when it shut down within ``timeout`` seconds.
+        NOTE: the request is repeated because a guest still booting (its
+        ACPI daemon not yet up) drops it, as Nova's driver does. Waiting
+        sleeps the green thread, so the service keeps serving meanwhile.
+
+        :returns: True when the guest OS shut down (or was down already).
         """
-        if guest.get_power_state() != power_state.RUNNING:
-            return guest.get_power_state() == power_state.SHUTDOWN
-        deadline = time.monotonic() + timeout
-        next_request = time.monotonic()
-        while time.monotonic() < deadline:
-            if time.monotonic() >= next_request:
-                guest.shutdown()
-                next_request = time.monotonic() + (retry_interval or timeout)
-            if guest.get_power_state() == power_state.SHUTDOWN:
+        if guest.get_power_state() in SHUTDOWN_STATES:
+            return True
+        started = time.monotonic()
+        guest.shutdown()
+        next_request = started + retry_interval if retry_interval else None
+        while True:
+            if guest.get_power_state() in SHUTDOWN_STATES:
+                LOG.info('Guest %s shut down cleanly after %.1f s',
+                         guest.name, time.monotonic() - started)
                 return True
-            remaining = max(0, deadline - time.monotonic())
-            utils.sleep(min(POLL_INTERVAL, remaining))
-        return guest.get_power_state() == power_state.SHUTDOWN
+            now = time.monotonic()
+            if now - started >= timeout:
+                LOG.info('Guest %s did not shut down within %s s',
+                         guest.name, timeout)
+                return False
+            if next_request is not None and now >= next_request:
+                LOG.debug('Asking guest %s again to shut down', guest.name)
+                guest.shutdown()
+                next_request = now + retry_interval
+            utils.sleep(min(POLL_INTERVAL, timeout - (now - started)))
 
     def power_off(self, instance, timeout=0, retry_interval=0):
+        """Stop the guest, keeping it; see the base class.
+
+        After return the domain is defined and inactive (SHUTDOWN): a
+        guest whose OS did not shut down within ``timeout`` (or with
+        ``timeout`` 0 at once) is stopped hard, as in Nova.
+        """
         guest = self._host.get_guest(instance)
-        if timeout and self._clean_shutdown(guest, timeout, retry_interval):
-            return
+        if timeout:
+            self._clean_shutdown(guest, timeout, retry_interval)
         guest.poweroff()
 
     def power_on(self, context, instance, network_info,
                  block_device_info=None):
-        # NOTE: as in Nova, powering on is a hard reboot, so the guest
-        # starts from a freshly generated definition.
-        self._hard_reboot(instance)
+        """Start the stopped guest from its definition; see the base class.
+
+        NOTE: as in Nova this is a hard reboot (so a crashed or paused
+        guest starts afresh too), except that a guest already running is
+        left alone.
+        """
+        guest = self._host.get_guest(instance)
+        if guest.get_power_state() == power_state.RUNNING:
+            return
+        self._hard_reboot(instance, network_info)
 
     def pause(self, instance):
         self._host.get_guest(instance).pause()
@@ -433,6 +526,14 @@ class LibvirtDriver(driver.ComputeDriver):
         self._launch_and_wait(guest, instance)
 
     def get_console_output(self, context, instance):
+        """The last ``MAX_CONSOLE_BYTES`` of the serial console log.
+
+        Bytes that are not UTF-8 come out as U+FFFD. A log not written yet
+        (the guest has just been defined) reads as ''.
+
+        :raises InstanceNotFoundOnHypervisor: no such guest.
+        :raises ConsoleNotAvailable: its domain logs no console to a file.
+        """
         guest = self._host.get_guest(instance)
         conf = vconfig.LibvirtConfigGuest().parse_str(guest.get_xml_desc())
         # NOTE: the domain's own definition says where its console goes;
@@ -440,6 +541,8 @@ class LibvirtDriver(driver.ComputeDriver):
         paths = [d.source_path for d in conf.devices
                  if isinstance(d, vconfig.LibvirtConfigGuestCharBase)
                  and d.type == 'file' and d.source_path]
+        if not paths:
+            raise exception.ConsoleNotAvailable()
         for path in paths:
             try:
                 with open(path, 'rb') as f:
@@ -448,4 +551,6 @@ class LibvirtDriver(driver.ComputeDriver):
                     return f.read().decode('utf-8', errors='replace')
             except FileNotFoundError:
                 continue
+        LOG.info('Console log of instance %s does not exist (yet)',
+                 instance.uuid)
         return ''

@@ -120,6 +120,12 @@ class Guest:
         """Write the guest's memory to libvirt's managed save and stop it."""
         self._call('managedSave', 0)
 
+    def discard_saved_state(self):
+        """Drop the memory image of :meth:`save_memory_state`, if any, so
+        that the next :meth:`launch` boots afresh."""
+        if self._call('hasManagedSaveImage', 0):
+            self._call('managedSaveRemove', 0)
+
     def delete_configuration(self):
         """Undefine the guest, dropping its managed save image with it."""
         self._call('undefineFlags', VIR_DOMAIN_UNDEFINE_MANAGED_SAVE,

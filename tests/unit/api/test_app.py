@@ -189,7 +189,8 @@ def test_malformed_global_request_id_is_ignored(client):
 
 @pytest.mark.parametrize('token, user, project, roles, is_admin', [
     ('alice:proj1', 'alice', 'proj1', ['member', 'reader'], False),
-    ('admin:proj1', 'admin', 'proj1', ['admin'], True),
+    # Keystone's implied roles: admin -> member -> reader.
+    ('admin:proj1', 'admin', 'proj1', ['admin', 'member', 'reader'], True),
     # A bare token is both user and project, as in Nova.
     ('bob', 'bob', 'bob', ['member', 'reader'], False),
 ])

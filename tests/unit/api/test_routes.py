@@ -15,14 +15,17 @@ LIST_ACTIONS = ('index', 'detail')
 def _routed_methods():
     """(route id, http method, function) for every routed method."""
     for path, methods in routes.ROUTE_LIST:
-        for http_method, (controller_cls, action) in sorted(methods.items()):
+        for http_method, (spec, action) in sorted(methods.items()):
+            classes = spec if isinstance(spec, tuple) else (spec,)
             if action == 'action':
-                for name, attr in sorted(controller_cls.wsgi_actions.items()):
-                    yield ('%s %s [%s]' % (http_method, path, name),
-                           http_method, getattr(controller_cls, attr))
+                for controller_cls in classes:
+                    for name, attr in sorted(
+                            controller_cls.wsgi_actions.items()):
+                        yield ('%s %s [%s]' % (http_method, path, name),
+                               http_method, getattr(controller_cls, attr))
             else:
                 yield ('%s %s' % (http_method, path), http_method,
-                       getattr(controller_cls, action))
+                       getattr(classes[0], action))
 
 
 ROUTED = list(_routed_methods())
@@ -129,6 +132,8 @@ def test_walk_sees_every_controller_method():
     names = {route for route, _m, _f in ROUTED}
     assert 'POST /servers' in names
     assert 'GET /os-keypairs/{id}' in names
+    assert 'POST /servers/{id}/action [os-getConsoleOutput]' in names
+    assert 'POST /servers/{id}/action [reboot]' in names
     assert len(ROUTED) >= 20
 
 

@@ -200,6 +200,40 @@ def test_create_missing_image(client):
     assert resp.json['badRequest']['message'] == 'Missing imageRef attribute'
 
 
+def _image_bdm(image=fakes.IMAGE, **overrides):
+    bdm = {'uuid': image, 'boot_index': 0, 'source_type': 'image',
+           'destination_type': 'local', 'delete_on_termination': True}
+    bdm.update(overrides)
+    return bdm
+
+
+@pytest.mark.parametrize('image_ref', [fakes.IMAGE, ''])
+def test_create_with_the_openstack_cli_root_disk_mapping(client, image_ref):
+    # What `openstack server create --image X` sends: imageRef plus the
+    # same image as a local boot disk (or the mapping alone).
+    body = create_body(imageRef=image_ref,
+                       block_device_mapping_v2=[_image_bdm()])
+    resp = client.request(SERVERS, method='POST', body=body)
+    assert resp.status_int == 202, resp.json
+    args, _ = client.compute_api.create.call_args
+    assert args[2] == fakes.IMAGE
+
+
+@pytest.mark.parametrize('mappings', [
+    [_image_bdm(destination_type='volume')],
+    [_image_bdm(source_type='blank', uuid=None)],
+    [_image_bdm(boot_index=1)],
+    [_image_bdm(), _image_bdm(boot_index=1)],
+    [_image_bdm(image='5a6bb1b1-0f27-4d3c-9ab8-5c1e3f3bd8a9')],
+])
+def test_create_refuses_other_block_device_mappings(client, mappings):
+    body = create_body(block_device_mapping_v2=mappings)
+    resp = client.request(SERVERS, method='POST', body=body)
+    assert resp.status_int == 400
+    assert 'badRequest' in resp.json
+    client.compute_api.create.assert_not_called()
+
+
 def test_create_forced_host_is_admin_only(client):
     body = create_body(availability_zone='nova:host1')
     assert client.request(SERVERS, method='POST',

@@ -1,7 +1,10 @@
 """Fixtures of the image service tests: the WSGI app on a fresh database
 and store, and a small webob client."""
 
+import io
 import json as jsonlib
+import urllib.error
+import urllib.parse
 
 import pytest
 import webob
@@ -75,3 +78,52 @@ def store_path(tmp_path):
 def client(database, flags, store_path):
     flags(store_path=str(store_path), group='image_service')
     return Client(image_app.make_app())
+
+
+class AppURLOpener(object):
+    """``urllib.request.urlopen`` answered by a WSGI app in-process: the
+    Glance v2 client (nova_lite.image.glance) talks to the real image
+    service app with no socket in between.
+
+    ``requests`` records ``(method, path, headers, streamed)`` per call;
+    ``streamed`` says the body came as an iterable of chunks, not bytes.
+    """
+
+    def __init__(self, app):
+        self.app = app
+        self.requests = []
+
+    def __call__(self, request, timeout=None):
+        url = urllib.parse.urlsplit(request.full_url)
+        path = url.path + ('?' + url.query if url.query else '')
+        req = webob.Request.blank(path, method=request.get_method())
+        headers = dict(request.header_items())
+        for name, value in headers.items():
+            req.headers[name] = value
+        data = request.data
+        streamed = data is not None and not isinstance(data, bytes)
+        if data is not None:
+            req.body = data if isinstance(data, bytes) else b''.join(data)
+        self.requests.append((request.get_method(), path, headers,
+                              streamed))
+        response = req.get_response(self.app)
+        if response.status_int >= 400:
+            raise urllib.error.HTTPError(request.full_url,
+                                         response.status_int,
+                                         response.status, response.headers,
+                                         io.BytesIO(response.body))
+        answer = io.BytesIO(response.body)
+        answer.status = response.status_int
+        answer.headers = response.headers
+        return answer
+
+
+@pytest.fixture
+def glance_app(client, flags, monkeypatch):
+    """The Glance v2 client wired to the in-process image service: yields
+    ``(AppURLOpener, Client)``; ``[glance] api_servers`` names it."""
+    from nova_lite.image import glance
+    opener = AppURLOpener(client.app)
+    monkeypatch.setattr(glance.urllib.request, 'urlopen', opener)
+    flags(api_servers=['http://glance.test:9292'], group='glance')
+    return opener, client

@@ -112,6 +112,22 @@ class TestComputeDriver:
         drv.power_off(inst, timeout=5, retry_interval=1)
         assert state(drv, inst) == power_state.SHUTDOWN
 
+    def test_stopped_guest_reboots_shows_console_and_is_destroyed(self,
+                                                                  drv):
+        inst = make_instance()
+        spawn(drv, inst)
+        drv.power_off(inst, timeout=5, retry_interval=1)
+        drv.power_off(inst)
+        assert state(drv, inst) == power_state.SHUTDOWN
+        assert isinstance(drv.get_console_output(None, inst), str)
+        drv.reboot(None, inst, None, 'HARD')
+        assert state(drv, inst) == power_state.RUNNING
+        drv.power_on(None, inst, network_info=None)
+        assert state(drv, inst) == power_state.RUNNING
+        drv.power_off(inst)
+        drv.destroy(None, inst)
+        assert not drv.instance_exists(inst)
+
     def test_actions_on_unknown_instance_raise(self, drv):
         inst = make_instance()
         for call in (lambda: drv.get_info(inst),

@@ -77,3 +77,46 @@ def test_destroy_during_spawn_fails_the_spawn(flags):
     with pytest.raises(exception.InstanceDeployFailure):
         thread.wait()
     assert not driver.instance_exists(inst)
+
+
+def test_console_tells_boots_and_shutdowns():
+    driver = fake.FakeDriver(None)
+    driver.init_host('h')
+    inst = make_instance()
+    _spawn(driver, inst)
+    driver.power_off(inst, timeout=5, retry_interval=1)
+    driver.power_on(None, inst, None)
+    driver.power_off(inst)
+    driver.reboot(None, inst, None, 'HARD')
+    driver.reboot(None, inst, None, 'SOFT')
+    lines = driver.get_console_output(None, inst).splitlines()
+    ready = '%s uuid=%s' % (fake.READY_MARKER, inst.uuid)
+    assert [line for line in lines if 'booting' not in line] == [
+        ready, fake.POWEROFF_MARKER, ready,
+        'fake hypervisor: guest %s powered off' % inst.name, ready,
+        fake.POWEROFF_MARKER, ready]
+
+
+def test_console_log_is_bounded():
+    driver = fake.FakeDriver(None)
+    driver.init_host('h')
+    inst = make_instance()
+    _spawn(driver, inst)
+    for _ in range(fake.MAX_CONSOLE_LINES):
+        driver.reboot(None, inst, None, 'SOFT')
+    lines = driver.get_console_output(None, inst).splitlines()
+    assert len(lines) == fake.MAX_CONSOLE_LINES
+
+
+def test_power_actions_take_the_configured_time(flags, monkeypatch):
+    flags.set(group='fake_driver', power_action_delay=0.5)
+    slept = []
+    monkeypatch.setattr(utils, 'sleep', slept.append)
+    driver = fake.FakeDriver(None)
+    driver.init_host('h')
+    inst = make_instance()
+    _spawn(driver, inst)
+    driver.power_off(inst)
+    driver.power_on(None, inst, None)
+    driver.reboot(None, inst, None, 'HARD')
+    assert slept == [0.5, 0.5, 0.5]

@@ -143,11 +143,11 @@ class TestDownload:
         with pytest.raises(exception.ImageNotFound):
             glance.API().download(None, 'nope', str(tmp_path / 'img'))
 
-    def test_static_list_has_no_data(self, flags, tmp_path):
-        flags.set(group='glance', api_servers=[],
-                  static_images=[IMAGE_ID + ':cirros'])
-        with pytest.raises(exception.ImageUnacceptable):
+    def test_no_image_service_configured(self, flags, tmp_path):
+        flags.set(group='glance', api_servers=[])
+        with pytest.raises(exception.ImageServiceUnavailable) as err:
             glance.API().download(None, IMAGE_ID, str(tmp_path / 'img'))
-        with pytest.raises(exception.ImageNotFound):
-            glance.API().download(None, 'nope', str(tmp_path / 'img'))
+        assert 'api_servers' in err.value.format_message()
+        with pytest.raises(exception.ImageServiceUnavailable):
+            glance.API().get(None, IMAGE_ID)
         assert os.listdir(tmp_path) == []

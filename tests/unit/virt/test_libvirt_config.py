@@ -83,6 +83,14 @@ def test_console_round_trip():
     assert _attrs(parsed) == _attrs(console)
 
 
+def test_console_log_appends_across_starts():
+    from nova_lite.virt.libvirt import designer
+    for dev in designer.console_configs('/i'):
+        xml = dev.to_xml()
+        assert "append=\"on\"" in xml or "append='on'" in xml, xml
+        assert type(dev)().parse_str(xml).source_append is True
+
+
 def test_parse_wrong_root_raises():
     with pytest.raises(ValueError):
         vconfig.LibvirtConfigGuestDisk().parse_str('<serial type="pty"/>')
@@ -90,7 +98,7 @@ def test_parse_wrong_root_raises():
 
 def test_parse_skips_unknown_devices():
     xml = ('<domain type="kvm"><name>a</name><memory unit="KiB">1024'
-           '</memory><vcpu>1</vcpu><devices><interface type="network"/>'
+           '</memory><vcpu>1</vcpu><devices><controller type="usb"/>'
            '<serial type="pty"><target port="0"/></serial></devices>'
            '</domain>')
     guest = vconfig.LibvirtConfigGuest().parse_str(xml)

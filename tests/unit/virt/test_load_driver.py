@@ -14,6 +14,8 @@ from nova_lite.virt import virtapi
 @pytest.mark.parametrize('name, cls', [
     ('fake', fake.FakeDriver),
     ('libvirt', libvirt_driver.LibvirtDriver),
+    ('fake.FakeDriver', fake.FakeDriver),
+    ('libvirt.LibvirtDriver', libvirt_driver.LibvirtDriver),
 ])
 def test_load_by_name(name, cls):
     api = virtapi.VirtAPI()

@@ -8,10 +8,13 @@ with another method answers 405 with ``Allow``; an unknown path 404.
 import webob.dec
 
 from nova_lite.api.openstack import common
+from nova_lite.api.openstack.compute import console_output
 from nova_lite.api.openstack.compute import flavor_manage
 from nova_lite.api.openstack.compute import flavors
 from nova_lite.api.openstack.compute import flavors_extraspecs
+from nova_lite.api.openstack.compute import ips
 from nova_lite.api.openstack.compute import keypairs
+from nova_lite.api.openstack.compute import networks
 from nova_lite.api.openstack.compute import servers
 from nova_lite.api.openstack.compute import services
 from nova_lite.api.openstack.compute import versions
@@ -21,6 +24,15 @@ from nova_lite import routing
 # NOTE: Nova's default: hex and dashes only, which keeps /{project_id}/...
 # from shadowing literal first segments such as "servers" or "flavors".
 PROJECT_ID_REGEX = r'[0-9a-f\-]+'
+
+# NOTE: POST /servers/{id}/action dispatches on the body's only key to the
+# server actions (``wsgi.action`` methods) of all these controllers, as
+# Nova merges its action controllers into one resource; a new family of
+# actions is a new controller module added here.
+SERVER_ACTION_CONTROLLERS = (
+    servers.ServersController,
+    console_output.ConsoleOutputController,
+)
 
 ROUTE_LIST = (
     ('/', {
@@ -54,6 +66,20 @@ ROUTE_LIST = (
         'GET': (keypairs.KeypairController, 'show'),
         'DELETE': (keypairs.KeypairController, 'delete'),
     }),
+    ('/os-networks', {
+        'GET': (networks.NetworkController, 'index'),
+        'POST': (networks.NetworkController, 'create'),
+    }),
+    ('/os-networks/add', {
+        'POST': (networks.NetworkController, 'add'),
+    }),
+    ('/os-networks/{id}', {
+        'GET': (networks.NetworkController, 'show'),
+        'DELETE': (networks.NetworkController, 'delete'),
+    }),
+    ('/os-networks/{id}/action', {
+        'POST': (networks.NetworkController, 'action'),
+    }),
     ('/os-services', {
         'GET': (services.ServiceController, 'index'),
     }),
@@ -69,8 +95,14 @@ ROUTE_LIST = (
         'PUT': (servers.ServersController, 'update'),
         'DELETE': (servers.ServersController, 'delete'),
     }),
+    ('/servers/{server_id}/ips', {
+        'GET': (ips.IPsController, 'index'),
+    }),
+    ('/servers/{server_id}/ips/{id}', {
+        'GET': (ips.IPsController, 'show'),
+    }),
     ('/servers/{id}/action', {
-        'POST': (servers.ServersController, 'action'),
+        'POST': (SERVER_ACTION_CONTROLLERS, 'action'),
     }),
 )
 
@@ -79,7 +111,8 @@ class APIRouter(object):
     """Route a request to the ``Resource`` of its controller.
 
     :param route_list: (path, {method: (controller class, action)}) pairs;
-        one controller instance serves all of its routes.
+        one controller instance serves all of its routes. A tuple of
+        classes serves server actions from all of them.
     """
 
     def __init__(self, route_list=ROUTE_LIST):

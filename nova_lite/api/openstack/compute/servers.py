@@ -1,4 +1,5 @@
-"""The /servers controller: create, list, show, update, delete."""
+"""The /servers controller: create, list, show, update, delete, and the
+power actions (os-stop, os-start, reboot) of /servers/{id}/action."""
 
 import secrets
 
@@ -224,14 +225,15 @@ class ServersController(wsgi.Controller):
             # "zone:host[:node]" places the server by hand: admins only.
             context.can(SERVERS % 'create:forced_host', {})
 
-        if (server_dict.get('block_device_mapping') or
-                server_dict.get('block_device_mapping_v2')):
+        if server_dict.get('block_device_mapping'):
             raise webob.exc.HTTPBadRequest(
                 explanation='Block device mappings are not supported.')
+        image_href = _image_from_block_devices(
+            server_dict.get('imageRef'),
+            server_dict.get('block_device_mapping_v2'))
         if server_dict.get('personality'):
             LOG.warning('Ignoring personality files of server %s: file '
                         'injection is not supported; use user_data.', name)
-        image_href = server_dict.get('imageRef')
         if not image_href:
             raise webob.exc.HTTPBadRequest(
                 explanation='Missing imageRef attribute')
@@ -270,9 +272,12 @@ class ServersController(wsgi.Controller):
         except exception.KeypairNotFound:
             raise webob.exc.HTTPBadRequest(
                 explanation='Invalid key_name provided.')
-        except exception.NotFound as error:
+        except (exception.NotFound,
+                exception.FixedIpAlreadyInUse) as error:
             # NOTE: whatever a create request names but is missing (flavor,
-            # network, ...) is a fault of the request, not a missing URL.
+            # network, port, ...) is a fault of the request, not a missing
+            # URL; so is a fixed IP another server holds (Nova answers 400
+            # for it on create, 409 only when attaching an interface).
             raise webob.exc.HTTPBadRequest(
                 explanation=error.format_message())
 
@@ -338,6 +343,53 @@ class ServersController(wsgi.Controller):
             raise webob.exc.HTTPNotFound(
                 explanation='Instance could not be found')
 
+    # ---- power actions (POST /servers/{id}/action) -------------------------
+    #
+    # NOTE: Nova keeps these three on the servers controller; the other
+    # server actions each live in their own controller module, merged into
+    # one action resource by the route table
+    # (routes.SERVER_ACTION_CONTROLLERS).
+
+    def _act(self, req, id, action, call, *args):
+        """Look the server up, check the ``action`` policy, run ``call``;
+        answer a refusal with 409 in Nova's words."""
+        context = req.environ['nova.context']
+        instance = self._get_server(context, id)
+        context.can(SERVERS % action, target=_target(instance))
+        try:
+            call(context, instance, *args)
+        except (exception.InstanceIsLocked,
+                exception.InstanceNotReady) as error:
+            raise webob.exc.HTTPConflict(explanation=error.format_message())
+        except exception.InstanceInvalidState as error:
+            common.raise_http_conflict_for_instance_invalid_state(
+                error, action, id)
+
+    @wsgi.response(202)
+    @wsgi.expected_errors((404, 409))
+    @wsgi.action('os-stop')
+    @validation.schema(schema.stop_server)
+    def _stop_server(self, req, id, body):
+        """Power a server off; it goes to SHUTOFF."""
+        self._act(req, id, 'stop', self.compute_api.stop)
+
+    @wsgi.response(202)
+    @wsgi.expected_errors((404, 409))
+    @wsgi.action('os-start')
+    @validation.schema(schema.start_server)
+    def _start_server(self, req, id, body):
+        """Power a stopped server on; it goes back to ACTIVE."""
+        self._act(req, id, 'start', self.compute_api.start)
+
+    @wsgi.response(202)
+    @wsgi.expected_errors((404, 409))
+    @wsgi.action('reboot')
+    @validation.schema(schema.reboot)
+    def _action_reboot(self, req, id, body):
+        """Reboot a server, SOFT (through its OS) or HARD."""
+        reboot_type = body['reboot']['type'].upper()
+        self._act(req, id, 'reboot', self.compute_api.reboot, reboot_type)
+
 
 def _target(instance):
     return {'project_id': instance.project_id, 'user_id': instance.user_id}
@@ -347,6 +399,36 @@ def _scheduler_hints(body):
     if 'os:scheduler_hints' in body:
         return body['os:scheduler_hints']
     return body.get('OS-SCH-HNT:scheduler_hints', {})
+
+
+def _image_from_block_devices(image_href, block_devices):
+    """The image to boot, given imageRef and block_device_mapping_v2.
+
+    Without a volume service the only mapping that can work is the image
+    on the local root disk: what the openstack CLI sends along with
+    imageRef on every create. Nova reads that entry as the boot image, and
+    so does nova-lite; any other mapping is refused.
+
+    :raises: HTTPBadRequest for a mapping that needs volumes, or whose
+        image differs from imageRef.
+    """
+    if not block_devices:
+        return image_href
+    unsupported = webob.exc.HTTPBadRequest(
+        explanation='Block device mappings other than the boot image on a '
+                    'local disk are not supported.')
+    if len(block_devices) != 1:
+        raise unsupported
+    bdm = block_devices[0]
+    if (bdm.get('source_type') != 'image' or
+            bdm.get('destination_type', 'local') != 'local' or
+            str(bdm.get('boot_index', 0)) != '0' or not bdm.get('uuid')):
+        raise unsupported
+    if image_href and common.get_id_from_href(image_href) != bdm['uuid']:
+        raise webob.exc.HTTPBadRequest(
+            explanation='The image of block_device_mapping_v2 (%s) is not '
+                        'imageRef (%s).' % (bdm['uuid'], image_href))
+    return image_href or bdm['uuid']
 
 
 def _requested_networks(networks):

@@ -319,3 +319,40 @@ index_query_v226['properties'].update({
     'not-tags': _regex,
     'not-tags-any': _regex,
 })
+
+# ---- server actions (POST /servers/{id}/action) -----------------------------
+
+reboot = {
+    'type': 'object',
+    'properties': {
+        'reboot': {
+            'type': 'object',
+            'properties': {
+                'type': {
+                    'type': 'string',
+                    'enum': ['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft'],
+                },
+            },
+            'required': ['type'],
+            'additionalProperties': False,
+        },
+    },
+    'required': ['reboot'],
+    'additionalProperties': False,
+}
+
+# NOTE: the value of os-start/os-stop is ignored (clients send null, some
+# send {}), as Nova never checked it.
+start_server = {
+    'type': 'object',
+    'properties': {'os-start': {}},
+    'required': ['os-start'],
+    'additionalProperties': False,
+}
+
+stop_server = {
+    'type': 'object',
+    'properties': {'os-stop': {}},
+    'required': ['os-stop'],
+    'additionalProperties': False,
+}

@@ -36,11 +36,14 @@ class ViewBuilder(object):
             view['OS-EXT-IPS-MAC:mac_addr'] = ip['mac_address']
         return view
 
+    def show(self, network, label, extend_address=False):
+        """``{label: [address views]}`` of one network."""
+        return {label: [self.basic(ip, extend_address)
+                        for ip in network['ips'] + network['floating_ips']]}
+
     def index(self, networks, extend_address=False):
         """``{'addresses': {label: [address views]}}``."""
         addresses = collections.OrderedDict()
         for label, network in networks.items():
-            addresses[label] = [
-                self.basic(ip, extend_address)
-                for ip in network['ips'] + network['floating_ips']]
+            addresses.update(self.show(network, label, extend_address))
         return {'addresses': addresses}

@@ -47,6 +47,18 @@ def _get(instance, name, default=None):
     return default if value is None else value
 
 
+def network_info_of(instance):
+    """The instance's VIFs: its ``network_info`` (kept on the instance
+    row, so a list needs no query per server), or an ``info_cache`` as
+    Nova's instances carry."""
+    network_info = _get(instance, 'network_info')
+    if network_info is None:
+        info_cache = _get(instance, 'info_cache')
+        network_info = (_get(info_cache, 'network_info', [])
+                        if info_cache else [])
+    return network_info
+
+
 class ViewBuilder(common.ViewBuilder):
     """Server bodies; ``compute_api`` answers host status (2.16)."""
 
@@ -240,9 +252,8 @@ class ViewBuilder(common.ViewBuilder):
         # NOTE: addresses are hidden while building: they may still change.
         if instance.vm_state == vm_states.BUILDING:
             return {}
-        info_cache = _get(instance, 'info_cache')
-        nw_info = _get(info_cache, 'network_info', []) if info_cache else []
-        networks = views_addresses.networks_from_nw_info(nw_info)
+        networks = views_addresses.networks_from_nw_info(
+            network_info_of(instance))
         return self._address_builder.index(networks,
                                            extend_address)['addresses']
 

@@ -1,0 +1,1 @@
+"""Networking: flat networks on Linux bridges, IPAM and the network model."""

@@ -1,0 +1,1 @@
+"""Files nova-lite ships for its tools: the test guest's build script."""
