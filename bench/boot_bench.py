@@ -19,49 +19,20 @@ is bounded by a count and every wait by --timeout.
 
 import argparse
 import concurrent.futures
-import json
 import statistics
 import sys
-import threading
 import time
 import uuid
 
-import requests
-
-HTTP_TIMEOUT = 60
+import benchlib
 
 
-class Client:
+class Client(benchlib.ApiClient):
     """The few Compute API calls the benchmark makes."""
 
     def __init__(self, endpoint, token, microversion, network):
-        self.endpoint = endpoint.rstrip('/')
-        self.headers = {'X-Auth-Token': token,
-                        'Accept': 'application/json',
-                        'Content-Type': 'application/json'}
-        if microversion:
-            self.headers['OpenStack-API-Version'] = 'compute ' + microversion
-            self.headers['X-OpenStack-Nova-API-Version'] = microversion
+        super().__init__(endpoint, token, microversion)
         self.network = network
-        self._local = threading.local()
-
-    @property
-    def session(self):
-        session = getattr(self._local, 'session', None)
-        if session is None:
-            session = self._local.session = requests.Session()
-        return session
-
-    def request(self, method, path, body=None, params=None, expected=None):
-        url = path if path.startswith('http') else self.endpoint + path
-        response = self.session.request(
-            method, url, params=params, headers=self.headers,
-            data=json.dumps(body) if body is not None else None,
-            timeout=HTTP_TIMEOUT)
-        if expected and response.status_code not in expected:
-            raise RuntimeError('%s %s -> %d: %s' % (
-                method, url, response.status_code, response.text[:500]))
-        return response
 
     def create(self, name, image, flavor, count=1):
         """POST /servers; returns (seconds, ids or reservation id)."""
@@ -98,13 +69,6 @@ class Client:
     def delete(self, server_id):
         self.request('DELETE', '/servers/%s' % server_id,
                      expected=(204, 404))
-
-
-def percentile(values, pct):
-    """Nearest-rank percentile of ``values``."""
-    ordered = sorted(values)
-    rank = max(1, -(-len(ordered) * pct // 100))
-    return ordered[int(rank) - 1]
 
 
 def wait_until_settled(client, ids, timeout, poll=0.5):
@@ -153,7 +117,7 @@ def run(args):
         note('POST /servers latency median (ms)',
              '%.1f' % statistics.median(latencies), len(latencies))
         note('POST /servers latency p95 (ms)',
-             '%.1f' % percentile(latencies, 95), len(latencies))
+             '%.1f' % benchlib.percentile(latencies, 95), len(latencies))
         _, statuses, pending = wait_until_settled(client, created,
                                                   args.timeout)
 
@@ -210,7 +174,7 @@ def run(args):
              '%.1f' % statistics.median(samples), len(samples),
              '%d servers in project, %d per page' % (total, returned))
         note('GET /servers/detail p95 (ms)',
-             '%.1f' % percentile(samples, 95), len(samples), '')
+             '%.1f' % benchlib.percentile(samples, 95), len(samples), '')
     finally:
         if created and not args.keep:
             print('cleaning up %d servers' % len(created), file=sys.stderr)
@@ -225,20 +189,8 @@ def run(args):
             if left:
                 print('%d servers still listed after the cleanup timeout'
                       % len(left), file=sys.stderr)
-        print_table(args, rows)
-
-
-def print_table(args, rows):
-    print('\nendpoint %s  microversion %s  flavor %s' % (
-        args.endpoint, args.microversion or '(none)', args.flavor))
-    header = ('figure', 'value', 'n', 'notes')
-    table = [header] + [tuple(str(c) for c in row) for row in rows]
-    widths = [max(len(row[i]) for row in table) for i in range(4)]
-    for index, row in enumerate(table):
-        print('  '.join(cell.ljust(width)
-                        for cell, width in zip(row, widths)).rstrip())
-        if index == 0:
-            print('  '.join('-' * width for width in widths))
+        benchlib.print_table('endpoint %s  microversion %s  flavor %s' % (
+            args.endpoint, args.microversion or '(none)', args.flavor), rows)
 
 
 def parse_args(argv=None):

@@ -30,56 +30,17 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 
-import requests
+import benchlib
 
-HTTP_TIMEOUT = 60
 MARKER = 'NOVA-LITE-GUEST-READY'
 QEMU = 'qemu-system-x86_64'
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # NOTE: the kernel command line nova-lite-manage image import-test-guest
 # gives the image (os_command_line), so both sides boot alike.
 CMDLINE = 'console=tty0 console=ttyS0 quiet'
-
-
-class Client:
-    """The few Compute API calls the benchmark makes."""
-
-    def __init__(self, endpoint, token, microversion):
-        self.endpoint = endpoint.rstrip('/')
-        self.headers = {'X-Auth-Token': token,
-                        'Accept': 'application/json',
-                        'Content-Type': 'application/json',
-                        'OpenStack-API-Version': 'compute ' + microversion,
-                        'X-OpenStack-Nova-API-Version': microversion}
-        self._local = threading.local()
-
-    @property
-    def session(self):
-        session = getattr(self._local, 'session', None)
-        if session is None:
-            session = self._local.session = requests.Session()
-        return session
-
-    def request(self, method, path, body=None, expected=None):
-        response = self.session.request(
-            method, self.endpoint + path, headers=self.headers,
-            data=json.dumps(body) if body is not None else None,
-            timeout=HTTP_TIMEOUT)
-        if expected and response.status_code not in expected:
-            raise RuntimeError('%s %s -> %d: %s' % (
-                method, path, response.status_code, response.text[:500]))
-        return response
-
-
-def percentile(values, pct):
-    """Nearest-rank percentile of ``values``."""
-    ordered = sorted(values)
-    rank = max(1, -(-len(ordered) * pct // 100))
-    return ordered[int(rank) - 1]
 
 
 def _marker_line(text, server_id):
@@ -221,12 +182,12 @@ def detect_accel(args):
 def summary(note, label, values, detail=''):
     note('%s median (s)' % label, '%.2f' % statistics.median(values),
          len(values), detail)
-    note('%s p95 (s)' % label, '%.2f' % percentile(values, 95),
+    note('%s p95 (s)' % label, '%.2f' % benchlib.percentile(values, 95),
          len(values))
 
 
 def run(args):
-    client = Client(args.endpoint, args.token, args.microversion)
+    client = benchlib.ApiClient(args.endpoint, args.token, args.microversion)
     flavor = client.request('GET', '/flavors/%s' % args.flavor,
                             expected=(200,)).json()['flavor']
     accel = args.accel if args.accel != 'auto' else detect_accel(args)
@@ -277,21 +238,10 @@ def run(args):
         note('ratio nova-lite/plain (median to marker)',
              '%.2f' % (statistics.median(to_marker) /
                        statistics.median(plain)), len(to_marker))
-    print_table(args, rows, flavor, accel)
-
-
-def print_table(args, rows, flavor, accel):
-    print('\nendpoint %s  image %s  flavor %s (%d MiB)  network %s  '
-          'plain qemu -accel %s' % (args.endpoint, args.image, args.flavor,
-                                    flavor['ram'], args.network, accel))
-    header = ('figure', 'value', 'n', 'notes')
-    table = [header] + [tuple(str(c) for c in row) for row in rows]
-    widths = [max(len(row[i]) for row in table) for i in range(4)]
-    for index, row in enumerate(table):
-        print('  '.join(cell.ljust(width)
-                        for cell, width in zip(row, widths)).rstrip())
-        if index == 0:
-            print('  '.join('-' * width for width in widths))
+    benchlib.print_table(
+        'endpoint %s  image %s  flavor %s (%d MiB)  network %s  plain qemu '
+        '-accel %s' % (args.endpoint, args.image, args.flavor,
+                       flavor['ram'], args.network, accel), rows)
 
 
 def parse_args(argv=None):
