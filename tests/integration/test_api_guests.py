@@ -165,6 +165,12 @@ def _domain_exists(server_id):
     return server_id in out.split()
 
 
+def _domain_state(server_id):
+    return subprocess.run(['virsh', '-c', 'qemu:///system', 'domstate',
+                           server_id], stdout=subprocess.PIPE, text=True,
+                          timeout=30).stdout.strip()
+
+
 def test_boot_user_data_key_ping_power_cycle_delete(
         cloud, api, ping_command):
     user_data = b'#!/bin/sh\necho hello from the integration test\n'
@@ -186,6 +192,7 @@ def test_boot_user_data_key_ping_power_cycle_delete(
     server = api.wait_for_status(server_id, ('SHUTOFF',),
                                  timeout=BOOT_TIMEOUT)
     assert server['OS-EXT-STS:power_state'] == 4
+    assert _domain_state(server_id) == 'shut off'
     # The guest heard the ACPI power button and shut itself down.
     assert POWEROFF in _console(api, server_id)
 
@@ -250,6 +257,8 @@ def test_image_failing_its_hash_check_ends_in_error(cloud, api):
     stored = os.path.join(cloud.state_path, 'images', image['id'])
     with open(stored, 'r+b') as f:
         f.write(b'tampered')
+    cache = os.path.join(cloud.state_path, '_base')
+    cached_before = set(os.listdir(cache))
     server_id = api.create_server('bad-hash', image=image['id'],
                                   networks='none')['server']['id']
     with pytest.raises(client_mod.ServerFailed):
@@ -260,6 +269,11 @@ def test_image_failing_its_hash_check_ends_in_error(cloud, api):
             'data does not match' % image['id']
             in server['fault']['message']), server['fault']
     assert not _domain_exists(server_id)
+    # nothing left on disk: no instance directory, nothing new in the
+    # image cache (not even a partial download)
+    assert not os.path.exists(
+        os.path.join(cloud.state_path, 'instances', server_id))
+    assert set(os.listdir(cache)) == cached_before
     api.delete_server(server_id)
     api.wait_for_deleted(server_id, timeout=BOOT_TIMEOUT)
     requests.delete(cloud.image_endpoint + '/v2/images/%s' % image['id'],
