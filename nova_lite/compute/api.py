@@ -36,6 +36,9 @@ CONF = conf.CONF
 LOG = logging.getLogger(__name__)
 
 COMPUTE_BINARY = 'nova-lite-compute'
+# NOTE: Nova's [DEFAULT] internal_service_availability_zone default: the
+# zone of every service but nova-compute.
+INTERNAL_ZONE = 'internal'
 
 
 def _reservation_id():
@@ -173,8 +176,11 @@ class API:
             raise exception.ImageNotActive(image_id=image_id)
         return image
 
-    def get(self, context, instance_id, expected_attrs=None):
+    def get(self, context, instance_id, expected_attrs=None,
+            read_deleted='no'):
         """One instance the caller may see.
+
+        :param read_deleted: 'yes' finds a deleted instance too.
 
         :raises: InstanceNotFound, also for another project's instance
             (unless the caller is an admin), so its existence is not told.
@@ -182,7 +188,8 @@ class API:
         if not uuidutils.is_uuid_like(instance_id):
             raise exception.InstanceNotFound(instance_id=instance_id)
         instance = objects.Instance.get_by_uuid(
-            context, instance_id, expected_attrs=expected_attrs)
+            context, instance_id, expected_attrs=expected_attrs,
+            read_deleted=read_deleted)
         if not context.is_admin and instance.project_id != context.project_id:
             raise exception.InstanceNotFound(instance_id=instance_id)
         return instance
@@ -222,7 +229,7 @@ class API:
             raise exception.InvalidInput(
                 reason='min_count must be <= max_count')
         metadata = metadata or {}
-        self._check_metadata(metadata)
+        self._check_metadata(metadata, context.project_id)
         image = self._get_image(context, image_href)
         self._check_flavor_fits_image(flavor, image)
         key_data = None
@@ -324,8 +331,8 @@ class API:
         return instance
 
     @staticmethod
-    def _check_metadata(metadata):
-        limit = CONF.quota.metadata_items
+    def _check_metadata(metadata, project_id):
+        limit = quota.limit_of(project_id, 'metadata_items')
         if limit >= 0 and len(metadata) > limit:
             raise exception.MetadataLimitExceeded(allowed=limit)
 
@@ -380,8 +387,48 @@ class API:
         instance.save()
         return instance
 
+    # ---- metadata ----------------------------------------------------------
+
+    @check_instance_lock
+    @check_instance_state(vm_state=[vm_states.ACTIVE, vm_states.PAUSED,
+                                    vm_states.SUSPENDED, vm_states.STOPPED],
+                          task_state=None)
+    def update_instance_metadata(self, context, instance, metadata,
+                                 delete=False):
+        """Merge ``metadata`` into the instance's (or replace it all).
+
+        :param delete: replace: keys absent from ``metadata`` go.
+        :raises: InstanceIsLocked, InstanceInvalidState (409);
+            MetadataLimitExceeded (403) past ``[quota] metadata_items``.
+        :returns: the instance's whole metadata afterwards.
+        """
+        if delete:
+            new = dict(metadata)
+        else:
+            new = dict(instance.metadata)
+            new.update(metadata)
+        self._check_metadata(new, instance.project_id)
+        instance.metadata = new
+        instance.save()
+        return new
+
+    @check_instance_lock
+    @check_instance_state(vm_state=[vm_states.ACTIVE, vm_states.PAUSED,
+                                    vm_states.SUSPENDED, vm_states.STOPPED],
+                          task_state=None)
+    def delete_instance_metadata(self, context, instance, key):
+        """Remove the metadata item ``key`` (the caller checked it exists).
+
+        :raises: InstanceIsLocked, InstanceInvalidState (409).
+        """
+        new = dict(instance.metadata)
+        new.pop(key, None)
+        instance.metadata = new
+        instance.save()
+
+    @check_instance_lock
     def delete(self, context, instance):
-        """Delete ``instance`` whatever its state.
+        """Delete ``instance`` whatever its state (unless it is locked).
 
         A server never placed on a host, or whose host is down, is deleted
         here; otherwise its host tears the guest down. A build in progress
@@ -496,6 +543,137 @@ class API:
                                             host=instance.host,
                                             reboot_type='HARD')
 
+    # ---- pause, unpause, suspend, resume -----------------------------------
+
+    def _cast_state_change(self, context, instance, task_state, action,
+                           rpc_method):
+        self._start_task(context, instance, task_state, [None], action)
+        getattr(self.compute_rpcapi, rpc_method)(context, instance=instance,
+                                                 host=instance.host)
+
+    @check_instance_lock
+    @check_instance_host
+    @check_instance_state(vm_state=[vm_states.ACTIVE])
+    def pause(self, context, instance):
+        """Freeze the guest in memory; the server goes to PAUSED.
+
+        :raises: InstanceInvalidState, InstanceIsLocked, InstanceNotReady
+            (409); InstanceNotFound (404).
+        """
+        self._cast_state_change(context, instance, task_states.PAUSING,
+                                instance_actions.PAUSE, 'pause_instance')
+
+    @check_instance_lock
+    @check_instance_host
+    @check_instance_state(vm_state=[vm_states.PAUSED])
+    def unpause(self, context, instance):
+        """Let a paused guest run again; the server goes back to ACTIVE.
+
+        :raises: as :meth:`pause`.
+        """
+        self._cast_state_change(context, instance, task_states.UNPAUSING,
+                                instance_actions.UNPAUSE, 'unpause_instance')
+
+    @check_instance_lock
+    @check_instance_host
+    @check_instance_state(vm_state=[vm_states.ACTIVE])
+    def suspend(self, context, instance):
+        """Save the guest's memory to disk and stop it; SUSPENDED.
+
+        :raises: as :meth:`pause`.
+        """
+        self._cast_state_change(context, instance, task_states.SUSPENDING,
+                                instance_actions.SUSPEND, 'suspend_instance')
+
+    @check_instance_lock
+    @check_instance_host
+    @check_instance_state(vm_state=[vm_states.SUSPENDED])
+    def resume(self, context, instance):
+        """Restore a suspended guest; the server goes back to ACTIVE.
+
+        :raises: as :meth:`pause`.
+        """
+        self._cast_state_change(context, instance, task_states.RESUMING,
+                                instance_actions.RESUME, 'resume_instance')
+
+    # ---- lock, unlock, reset state (database changes, no RPC) -------------
+
+    @staticmethod
+    def _record_api_action(context, instance, action, change):
+        """Record ``action`` and its ``api_<action>`` event around
+        ``change()``, as Nova's API-side actions do."""
+        objects.InstanceAction.action_start(context, instance.uuid, action)
+        event = 'api_%s' % action
+        objects.InstanceActionEvent.event_start(context, instance.uuid,
+                                                event, host=CONF.host)
+        try:
+            change()
+        except Exception:
+            objects.InstanceActionEvent.event_finish(
+                context, instance.uuid, event, 'Error')
+            raise
+        objects.InstanceActionEvent.event_finish(context, instance.uuid,
+                                                 event, 'Success')
+
+    def lock(self, context, instance, reason=None):
+        """Lock ``instance``: only admins may act on it until unlocked.
+
+        An owner locking an instance already locked changes nothing (as in
+        Nova); an admin's lock takes it over.
+
+        :param reason: kept as ``locked_reason`` (microversion 2.73).
+        """
+        is_owner = instance.project_id == context.project_id
+        if instance.locked and is_owner:
+            return
+
+        def change():
+            LOG.debug('Locking instance %s', instance.uuid)
+            instance.locked = True
+            instance.locked_by = 'owner' if is_owner else 'admin'
+            if reason:
+                system_metadata = dict(instance.system_metadata)
+                system_metadata['locked_reason'] = reason
+                instance.system_metadata = system_metadata
+            instance.save()
+
+        self._record_api_action(context, instance, instance_actions.LOCK,
+                                change)
+
+    @staticmethod
+    def is_expected_locked_by(context, instance):
+        """False when the lock was set by the other side (an admin's lock
+        seen by the owner, or the owner's seen by an admin)."""
+        is_owner = instance.project_id == context.project_id
+        expected = 'owner' if is_owner else 'admin'
+        return not instance.locked_by or instance.locked_by == expected
+
+    def unlock(self, context, instance):
+        """Unlock ``instance`` and forget the lock's reason."""
+        def change():
+            LOG.debug('Unlocking instance %s', instance.uuid)
+            instance.locked = False
+            instance.locked_by = None
+            system_metadata = dict(instance.system_metadata)
+            system_metadata.pop('locked_reason', None)
+            instance.system_metadata = system_metadata
+            instance.save()
+
+        self._record_api_action(context, instance, instance_actions.UNLOCK,
+                                change)
+
+    def reset_state(self, context, instance, vm_state):
+        """Force ``vm_state`` and clear the task state (an admin's repair).
+
+        NOTE: no state or lock check and no expected task state: this is
+        the way out of any state, as Nova's os-resetState.
+        """
+        objects.InstanceAction.action_start(context, instance.uuid,
+                                            instance_actions.RESET)
+        instance.vm_state = vm_state
+        instance.task_state = None
+        instance.save()
+
     @check_instance_host
     @reject_instance_state(task_state=[task_states.DELETING,
                                        task_states.MIGRATING])
@@ -548,11 +726,92 @@ class API:
         return any(service.is_up() for service in services)
 
 
+class InstanceActionAPI:
+    """The recorded actions of instances and their events."""
+
+    def actions_get(self, context, instance):
+        """:returns: the actions on ``instance``, newest first."""
+        return objects.InstanceActionList.get_by_instance_uuid(
+            context, instance.uuid)
+
+    def action_get_by_request_id(self, context, instance, request_id):
+        """:returns: the action of ``request_id`` on ``instance``, or None."""
+        return objects.InstanceAction.get_by_request_id(
+            context, instance.uuid, request_id)
+
+    def action_events_get(self, context, instance, action_id):
+        """:returns: the events of action ``action_id``."""
+        return objects.InstanceActionEventList.get_by_action(context,
+                                                             action_id)
+
+
 class HostAPI:
     """Services and hosts, as admins see them."""
 
     def service_get_all(self, context, host=None, binary=None):
         return objects.ServiceList.get_all(context, binary=binary, host=host)
+
+    # ---- hypervisors ----
+
+    @staticmethod
+    def compute_node_get_all(context):
+        """Every compute node, by id."""
+        return list(objects.ComputeNodeList.get_all(context))
+
+    def compute_node_get(self, context, compute_id):
+        """:raises: ComputeHostNotFound"""
+        for node in self.compute_node_get_all(context):
+            if str(node.id) == str(compute_id):
+                return node
+        raise exception.ComputeHostNotFound(host=compute_id)
+
+    def compute_node_search_by_hypervisor(self, context, pattern):
+        """Nodes whose hypervisor_hostname contains ``pattern``."""
+        return [node for node in self.compute_node_get_all(context)
+                if pattern in node.hypervisor_hostname]
+
+    @staticmethod
+    def compute_node_usages(context):
+        """(``{node id: {resource class: allocated}}``,
+        ``{(host, node): live instances}``)."""
+        return (objects.ComputeNodeList.get_usages(context),
+                objects.ComputeNodeList.get_instance_counts(context))
+
+    @staticmethod
+    def instance_get_all_by_host_and_node(context, host, node):
+        return objects.InstanceList.get_by_filters(
+            context, {'host': host, 'node': node})
+
+    @staticmethod
+    def service_zone(service):
+        """The availability zone of a service, as Nova sets it.
+
+        NOTE: without host aggregates every compute host is in
+        ``default_availability_zone``; other services are ``internal``.
+        """
+        if service.binary == COMPUTE_BINARY:
+            return CONF.default_availability_zone
+        return INTERNAL_ZONE
+
+    def get_availability_zones(self, context):
+        """Zones with an enabled service, and zones with only disabled
+        ones.
+
+        :returns: (available, not_available), each a list of zone names
+            in the order their services were first seen.
+        """
+        available, not_available = [], []
+        services = self.service_get_all(context)
+        for service in services:
+            zone = self.service_zone(service)
+            if not service.disabled and zone not in available:
+                available.append(zone)
+        for service in services:
+            zone = self.service_zone(service)
+            if (service.disabled and zone not in available and
+                    zone not in not_available):
+                not_available.append(zone)
+        return available, not_available
 
 
 class KeypairAPI:
@@ -597,7 +856,7 @@ class KeypairAPI:
 
     @staticmethod
     def _check_quota(context, user_id):
-        limit = CONF.quota.key_pairs
+        limit = quota.limit_of(context.project_id, 'key_pairs')
         if limit >= 0 and objects.KeyPairList.get_count_by_user(
                 context, user_id) >= limit:
             raise exception.KeypairLimitExceeded()

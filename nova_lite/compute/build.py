@@ -20,6 +20,14 @@ BUILD_EVENT = 'compute_build_and_run_instance'
 DELETED_DURING_BUILD = (exception.InstanceNotFound,
                         exception.UnexpectedDeletingTaskStateError)
 
+# NOTE: the ``progress`` a server shows (in BUILD) as its build walks the
+# task states; 0 at create (compute.api), 100 once ACTIVE.
+BUILD_PROGRESS = {
+    task_states.NETWORKING: 10,
+    task_states.BLOCK_DEVICE_MAPPING: 30,
+    task_states.SPAWNING: 50,
+}
+
 
 class BuildTask:
     """One build attempt of ``instance`` on this host."""
@@ -98,6 +106,7 @@ class BuildTask:
 
     def _step(self, task_state, expected):
         self.instance.task_state = task_state
+        self.instance.progress = BUILD_PROGRESS[task_state]
         self.instance.save(expected_task_state=expected)
 
     def _allocate_network(self):

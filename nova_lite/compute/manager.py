@@ -32,7 +32,7 @@ class ComputeVirtAPI(virtapi.VirtAPI):
 class ComputeManager:
     """Builds, runs and destroys the guests of one host."""
 
-    target = messaging.Target(version='1.1')
+    target = messaging.Target(version='1.2')
 
     def __init__(self, host=None, driver=None):
         self.host = host or CONF.host
@@ -170,6 +170,22 @@ class ComputeManager:
         """Reboot the guest (SOFT or HARD); returns at once."""
         utils.spawn_n(power.RebootTask(self, context, instance,
                                        reboot_type).run)
+
+    def pause_instance(self, context, instance):
+        """Pause the guest; returns at once, the pause runs on."""
+        utils.spawn_n(power.PauseTask(self, context, instance).run)
+
+    def unpause_instance(self, context, instance):
+        """Unpause the guest; returns at once."""
+        utils.spawn_n(power.UnpauseTask(self, context, instance).run)
+
+    def suspend_instance(self, context, instance):
+        """Suspend the guest; returns at once."""
+        utils.spawn_n(power.SuspendTask(self, context, instance).run)
+
+    def resume_instance(self, context, instance):
+        """Resume the suspended guest; returns at once."""
+        utils.spawn_n(power.ResumeTask(self, context, instance).run)
 
     @messaging.expected_exceptions(exception.InstanceNotFoundOnHypervisor,
                                    exception.ConsoleNotAvailable)

@@ -1,5 +1,5 @@
-"""Power actions on this host: stop, start and reboot a guest, and read its
-console log.
+"""Power actions on this host: stop, start, reboot, pause, unpause, suspend
+and resume a guest, and read its console log.
 
 Each action holds the instance's lock, records its action event, walks the
 task states with guarded saves, and leaves the instance settled whatever
@@ -273,6 +273,59 @@ class RebootTask(PowerTask):
             instance.save(expected_task_state=list(self.working_states))
         except OVERTAKEN:
             pass
+
+
+class DriverStateTask(PowerTask):
+    """One driver call that moves the guest to ``new_vm_state``.
+
+    A failure keeps the vm_state and clears the task (Nova's revert).
+    """
+
+    driver_method = None
+    new_vm_state = None
+
+    def _do(self):
+        instance = self.instance
+        LOG.info('%s instance %s', self.driver_method.capitalize(),
+                 instance.uuid)
+        getattr(self.driver, self.driver_method)(instance)
+        self._settle(self.new_vm_state, list(self.working_states))
+
+
+class PauseTask(DriverStateTask):
+    """Pause the guest: PAUSING -> PAUSED."""
+
+    event = 'compute_pause_instance'
+    working_states = (task_states.PAUSING,)
+    driver_method = 'pause'
+    new_vm_state = vm_states.PAUSED
+
+
+class UnpauseTask(DriverStateTask):
+    """Unpause the guest: UNPAUSING -> ACTIVE."""
+
+    event = 'compute_unpause_instance'
+    working_states = (task_states.UNPAUSING,)
+    driver_method = 'unpause'
+    new_vm_state = vm_states.ACTIVE
+
+
+class SuspendTask(DriverStateTask):
+    """Suspend the guest: SUSPENDING -> SUSPENDED."""
+
+    event = 'compute_suspend_instance'
+    working_states = (task_states.SUSPENDING,)
+    driver_method = 'suspend'
+    new_vm_state = vm_states.SUSPENDED
+
+
+class ResumeTask(DriverStateTask):
+    """Resume the suspended guest: RESUMING -> ACTIVE."""
+
+    event = 'compute_resume_instance'
+    working_states = (task_states.RESUMING,)
+    driver_method = 'resume'
+    new_vm_state = vm_states.ACTIVE
 
 
 def resume_interrupted(manager, context, instance):

@@ -17,9 +17,11 @@ class ComputeAPI:
     * 1.0 - build_and_run_instance, terminate_instance
     * 1.1 - stop_instance, start_instance, reboot_instance (casts) and
       get_console_output (a call)
+    * 1.2 - pause_instance, unpause_instance, suspend_instance,
+      resume_instance (casts)
     """
 
-    VERSION = '1.1'
+    VERSION = '1.2'
 
     def __init__(self):
         target = messaging.Target(topic=RPC_TOPIC, version=self.VERSION)
@@ -74,3 +76,23 @@ class ComputeAPI:
         cctxt = self.client.prepare(server=host, version='1.1')
         return cctxt.call(context, 'get_console_output', instance=instance,
                           tail_length=tail_length)
+
+    def pause_instance(self, context, instance, host):
+        """Pause the guest and mark it PAUSED (cast)."""
+        cctxt = self.client.prepare(server=host, version='1.2')
+        cctxt.cast(context, 'pause_instance', instance=instance)
+
+    def unpause_instance(self, context, instance, host):
+        """Unpause the guest and mark it ACTIVE (cast)."""
+        cctxt = self.client.prepare(server=host, version='1.2')
+        cctxt.cast(context, 'unpause_instance', instance=instance)
+
+    def suspend_instance(self, context, instance, host):
+        """Suspend the guest to disk and mark it SUSPENDED (cast)."""
+        cctxt = self.client.prepare(server=host, version='1.2')
+        cctxt.cast(context, 'suspend_instance', instance=instance)
+
+    def resume_instance(self, context, instance, host):
+        """Resume the suspended guest and mark it ACTIVE (cast)."""
+        cctxt = self.client.prepare(server=host, version='1.2')
+        cctxt.cast(context, 'resume_instance', instance=instance)

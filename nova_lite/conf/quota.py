@@ -4,7 +4,8 @@ from oslo_config import cfg
 
 quota_group = cfg.OptGroup('quota', title='Quota options',
                            help="""
-Per-project limits. Usage is always counted from the records themselves,
+Default per-project limits; an admin may set others for one project
+through os-quota-sets. Usage is always counted from the records themselves,
 never from stored counters. -1 means unlimited.
 """)
 
@@ -19,6 +20,16 @@ quota_opts = [
                help='Metadata items a server may carry.'),
     cfg.IntOpt('key_pairs', default=100, min=-1,
                help='Key pairs a user may have.'),
+    cfg.IntOpt('injected_files', default=5, min=-1,
+               help='Files a server may be given at create (personality).'),
+    cfg.IntOpt('injected_file_content_bytes', default=10 * 1024, min=-1,
+               help='Bytes of content an injected file may have.'),
+    cfg.IntOpt('injected_file_path_length', default=255, min=-1,
+               help='Characters the path of an injected file may have.'),
+    cfg.IntOpt('server_groups', default=10, min=-1,
+               help='Server groups a project may have.'),
+    cfg.IntOpt('server_group_members', default=10, min=-1,
+               help='Servers a server group may hold.'),
     cfg.BoolOpt('recheck_quota', default=True,
                 help="""
 Count usage again after the records of a create are written, and undo the

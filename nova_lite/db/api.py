@@ -255,6 +255,17 @@ def compute_node_create_or_update(host, nodename, values):
         return row
 
 
+def instance_count_by_node():
+    """``{(host, node): live instances}`` over every node."""
+    inst = models.Instance
+    with transaction() as session:
+        rows = session.execute(
+            sa.select(inst.host, inst.node, sa.func.count(inst.id))
+            .where(inst.deleted == 0, inst.host.is_not(None))
+            .group_by(inst.host, inst.node))
+        return {(host, node): int(count) for host, node, count in rows}
+
+
 def allocation_usages():
     """``{compute_node_id: {resource_class: used}}`` over every node."""
     with transaction() as session:
@@ -567,6 +578,9 @@ def instance_create(values, metadata=None):
                               for k, v in (metadata or {}).items()]
         session.add(row)
         session.flush()
+        # NOTE: load the (viewonly, so never assigned) tags while the
+        # session is open: the caller reads them after it closed.
+        session.refresh(row, ['tags'])
         return row
 
 
@@ -605,6 +619,28 @@ def _apply_instance_filters(query, filters):
     if filters.get('changes-before'):
         query = query.where(
             inst.updated_at <= _naive(filters['changes-before']))
+    return query
+
+
+def _apply_tag_filters(query, filters):
+    """Nova's tag filters, each an EXISTS subquery of the same query.
+
+    ``tags``: every tag listed; ``tags-any``: at least one; ``not-tags``:
+    not all of them; ``not-tags-any``: none of them.
+    """
+    inst = models.Instance
+    tag = models.Tag.tag
+    if filters.get('tags'):
+        query = query.where(*[inst.tags.any(tag == t)
+                              for t in filters['tags']])
+    if filters.get('tags-any'):
+        query = query.where(inst.tags.any(tag.in_(filters['tags-any'])))
+    if filters.get('not-tags'):
+        query = query.where(sa.not_(sa.and_(
+            *[inst.tags.any(tag == t) for t in filters['not-tags']])))
+    if filters.get('not-tags-any'):
+        query = query.where(sa.not_(inst.tags.any(
+            tag.in_(filters['not-tags-any']))))
     return query
 
 
@@ -666,6 +702,7 @@ def instance_get_all(filters=None, limit=None, marker=None, sort_keys=None,
                 query = query.where(inst.metadata_items.any(
                     sa.and_(models.InstanceMetadata.key == key,
                             models.InstanceMetadata.value == value)))
+        query = _apply_tag_filters(query, filters)
         if marker is not None:
             marker_row = session.scalars(
                 _instance_query('yes').filter_by(uuid=marker)).first()
@@ -802,9 +839,98 @@ def instance_destroy(uuid):
             models.RequestSpec.instance_uuid == uuid))
         session.execute(sa.delete(models.InstanceMetadata).where(
             models.InstanceMetadata.instance_uuid == uuid))
+        session.execute(sa.delete(models.Tag).where(
+            models.Tag.resource_id == uuid))
         session.flush()
         session.expunge(row)
         return row
+
+
+# ---- server tags -----------------------------------------------------------
+
+def _check_instance_exists(session, uuid):
+    """:raises: InstanceNotFound unless a live instance ``uuid`` exists."""
+    found = session.scalar(sa.select(models.Instance.id).where(
+        models.Instance.uuid == uuid, models.Instance.deleted == 0))
+    if found is None:
+        raise exception.InstanceNotFound(instance_id=uuid)
+
+
+def _instance_tags(session, uuid):
+    return list(session.scalars(
+        sa.select(models.Tag.tag).where(models.Tag.resource_id == uuid)
+        .order_by(models.Tag.tag)))
+
+
+def instance_tag_get_by_instance_uuid(uuid):
+    """The tags of an instance, sorted.
+
+    :raises: InstanceNotFound
+    """
+    with transaction() as session:
+        _check_instance_exists(session, uuid)
+        return _instance_tags(session, uuid)
+
+
+def instance_tag_exists(uuid, tag):
+    """:raises: InstanceNotFound"""
+    with transaction() as session:
+        _check_instance_exists(session, uuid)
+        return session.scalar(sa.select(models.Tag.tag).where(
+            models.Tag.resource_id == uuid,
+            models.Tag.tag == tag)) is not None
+
+
+def instance_tag_add(uuid, tag):
+    """Tag an instance (nothing happens if it already has the tag).
+
+    :raises: InstanceNotFound
+    :returns: the instance's tags afterwards.
+    """
+    with transaction() as session:
+        _check_instance_exists(session, uuid)
+        if tag not in _instance_tags(session, uuid):
+            session.add(models.Tag(resource_id=uuid, tag=tag))
+            session.flush()
+        return _instance_tags(session, uuid)
+
+
+def instance_tag_set(uuid, tags):
+    """Replace the tags of an instance by ``tags`` (duplicates collapse).
+
+    :raises: InstanceNotFound
+    :returns: the instance's tags afterwards.
+    """
+    wanted = set(tags)
+    with transaction() as session:
+        _check_instance_exists(session, uuid)
+        current = set(_instance_tags(session, uuid))
+        gone = current - wanted
+        if gone:
+            session.execute(sa.delete(models.Tag).where(
+                models.Tag.resource_id == uuid, models.Tag.tag.in_(gone)))
+        session.add_all(models.Tag(resource_id=uuid, tag=tag)
+                        for tag in sorted(wanted - current))
+        session.flush()
+        return _instance_tags(session, uuid)
+
+
+def instance_tag_delete(uuid, tag):
+    """:raises: InstanceNotFound, InstanceTagNotFound"""
+    with transaction() as session:
+        _check_instance_exists(session, uuid)
+        result = session.execute(sa.delete(models.Tag).where(
+            models.Tag.resource_id == uuid, models.Tag.tag == tag))
+        if result.rowcount == 0:
+            raise exception.InstanceTagNotFound(instance_id=uuid, tag=tag)
+
+
+def instance_tag_delete_all(uuid):
+    """:raises: InstanceNotFound"""
+    with transaction() as session:
+        _check_instance_exists(session, uuid)
+        session.execute(sa.delete(models.Tag).where(
+            models.Tag.resource_id == uuid))
 
 
 def instance_usage_by_project(project_id, user_id=None):
@@ -821,6 +947,39 @@ def instance_usage_by_project(project_id, user_id=None):
         count, cores, ram = session.execute(query).one()
         return {'instances': int(count), 'cores': int(cores),
                 'ram': int(ram)}
+
+
+# ---- per-project quota limits ----------------------------------------------
+
+def quota_get_all_by_project(project_id):
+    """:returns: {resource: hard_limit} an admin set for the project."""
+    with transaction() as session:
+        return {row.resource: row.hard_limit for row in session.scalars(
+            sa.select(models.Quota).where(
+                models.Quota.project_id == project_id))}
+
+
+def quota_set(project_id, limits):
+    """Set several limits of a project at once (all or none)."""
+    with transaction() as session:
+        rows = {row.resource: row for row in session.scalars(
+            sa.select(models.Quota).where(
+                models.Quota.project_id == project_id))}
+        for resource, hard_limit in limits.items():
+            if resource in rows:
+                rows[resource].hard_limit = hard_limit
+            else:
+                session.add(models.Quota(project_id=project_id,
+                                         resource=resource,
+                                         hard_limit=hard_limit))
+        session.flush()
+
+
+def quota_destroy_all_by_project(project_id):
+    """Forget the project's limits: the defaults apply again."""
+    with transaction() as session:
+        session.execute(sa.delete(models.Quota).where(
+            models.Quota.project_id == project_id))
 
 
 # ---- faults, actions, request specs ----------------------------------------

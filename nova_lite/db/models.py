@@ -204,6 +204,12 @@ class Instance(Base, TimestampMixin):
         'InstanceMetadata', cascade='all, delete-orphan', lazy='selectin',
         primaryjoin='Instance.uuid == InstanceMetadata.instance_uuid',
         foreign_keys='InstanceMetadata.instance_uuid')
+    # NOTE: loaded with the instance (one query per list, not per server);
+    # written only through the tag functions of db/api.py.
+    tags = orm.relationship(
+        'Tag', lazy='selectin', viewonly=True,
+        primaryjoin='Instance.uuid == Tag.resource_id',
+        foreign_keys='Tag.resource_id', order_by='Tag.tag')
 
 
 class InstanceMetadata(Base, TimestampMixin):
@@ -403,3 +409,28 @@ class ImageTag(Base, TimestampMixin):
                          sa.ForeignKey('images.id', ondelete='CASCADE'),
                          nullable=False)
     value = sa.Column(sa.String(255), nullable=False)
+
+
+class Tag(Base):
+    """A tag of a server (Nova's ``tags`` table: ``resource_id`` is the
+    instance uuid)."""
+    __tablename__ = 'tags'
+    __table_args__ = (
+        sa.Index('tags_tag_idx', 'tag'),
+    )
+    resource_id = sa.Column(sa.String(36), primary_key=True)
+    tag = sa.Column(sa.String(80), primary_key=True)
+
+
+class Quota(Base, TimestampMixin):
+    """A project's limit of one resource, set by an admin; without a row
+    the ``[quota]`` default applies."""
+    __tablename__ = 'quotas'
+    __table_args__ = (
+        sa.UniqueConstraint('project_id', 'resource',
+                            name='uniq_quotas0project_id0resource'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    project_id = sa.Column(sa.String(255), nullable=False)
+    resource = sa.Column(sa.String(255), nullable=False)
+    hard_limit = sa.Column(sa.Integer, nullable=False)

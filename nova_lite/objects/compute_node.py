@@ -65,3 +65,13 @@ class ComputeNodeList(base.ObjectListBase, base.NovaObject):
     @base.remotable_classmethod
     def get_all(cls, context):
         return cls._from_rows(context, ComputeNode, db.compute_node_get_all())
+
+    @base.remotable_classmethod
+    def get_usages(cls, context):
+        """``{node id: {resource class: allocated}}`` of every node."""
+        return db.allocation_usages()
+
+    @base.remotable_classmethod
+    def get_instance_counts(cls, context):
+        """``{(host, node): live instances}``."""
+        return db.instance_count_by_node()

@@ -36,9 +36,11 @@ class Instance(base.NovaObject, base.TimestampedObject):
 
     * 1.0 - initial version
     * 1.1 - network_info: the instance's VIFs (Nova's info cache)
+    * 1.2 - tags: the server's tags (read-only here; written through the
+      tag functions of the database API)
     """
 
-    VERSION = '1.1'
+    VERSION = '1.2'
 
     fields = dict(base.TimestampedObject.fields, **{
         'id': fields.IntegerField(),
@@ -81,15 +83,18 @@ class Instance(base.NovaObject, base.TimestampedObject):
         'deleted_at': fields.DateTimeField(nullable=True),
         'fault': fields.ObjectField('InstanceFault', nullable=True),
         'network_info': network_obj.NetworkModelField(),
+        'tags': fields.ListOfStringsField(default=[]),
     })
 
     SKIP_COLUMNS = ('flavor', 'metadata', 'system_metadata', 'deleted',
-                    'fault', 'network_info')
+                    'fault', 'network_info', 'tags')
 
     def obj_make_compatible(self, primitive, target_version):
         super().obj_make_compatible(primitive, target_version)
         if versionutils.convert_version_to_tuple(target_version) < (1, 1):
             primitive.pop('network_info', None)
+        if versionutils.convert_version_to_tuple(target_version) < (1, 2):
+            primitive.pop('tags', None)
 
     @property
     def name(self):
@@ -107,6 +112,7 @@ class Instance(base.NovaObject, base.TimestampedObject):
         obj.flavor = flavor_obj.Flavor.obj_from_primitive(
             jsonutils.loads(row.flavor)) if row.flavor else None
         obj.metadata = {item.key: item.value for item in row.metadata_items}
+        obj.tags = sorted(item.tag for item in row.tags)
         obj.system_metadata = (jsonutils.loads(row.system_metadata)
                                if row.system_metadata else {})
         obj.network_info = network_model.NetworkInfo.hydrate(

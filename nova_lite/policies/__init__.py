@@ -2,26 +2,50 @@
 
 import itertools
 
+from nova_lite.policies import admin_actions
+from nova_lite.policies import availability_zone
 from nova_lite.policies import base
 from nova_lite.policies import console_output
 from nova_lite.policies import flavor_extra_specs
 from nova_lite.policies import flavor_manage
+from nova_lite.policies import floating_ip_pools
+from nova_lite.policies import hypervisors
+from nova_lite.policies import instance_actions
 from nova_lite.policies import ips
 from nova_lite.policies import keypairs
+from nova_lite.policies import limits
+from nova_lite.policies import lock_server
 from nova_lite.policies import networks
+from nova_lite.policies import pause_server
+from nova_lite.policies import quota_sets
+from nova_lite.policies import server_metadata
+from nova_lite.policies import server_tags
 from nova_lite.policies import servers
 from nova_lite.policies import services
+from nova_lite.policies import suspend_server
 
 
 def list_rules():
     return list(itertools.chain(
         base.list_rules(),
+        availability_zone.list_rules(),
         servers.list_rules(),
+        server_metadata.list_rules(),
+        server_tags.list_rules(),
         console_output.list_rules(),
         flavor_manage.list_rules(),
         flavor_extra_specs.list_rules(),
         keypairs.list_rules(),
+        limits.list_rules(),
+        hypervisors.list_rules(),
+        quota_sets.list_rules(),
+        instance_actions.list_rules(),
         ips.list_rules(),
+        floating_ip_pools.list_rules(),
         networks.list_rules(),
+        pause_server.list_rules(),
+        suspend_server.list_rules(),
+        lock_server.list_rules(),
+        admin_actions.list_rules(),
         services.list_rules(),
     ))

@@ -1,4 +1,5 @@
-"""compute.api power actions: which states allow them, what they write and
+"""compute.api power actions (stop, start, reboot, pause, unpause, suspend,
+resume): which states allow them, what they write and
 send, and how two racing requests end (one wins, the other gets 409)."""
 
 import itertools
@@ -9,6 +10,7 @@ import pytest
 from nova_lite.compute import api as compute_api
 from nova_lite.compute import task_states
 from nova_lite.compute import vm_states
+from nova_lite import context as nova_context
 from nova_lite import exception
 from nova_lite import objects
 
@@ -32,6 +34,10 @@ RULES = {
                      task_states.REBOOT_STARTED, task_states.REBOOTING_HARD,
                      task_states.RESUMING, task_states.UNPAUSING,
                      task_states.PAUSING, task_states.SUSPENDING}),
+    'pause': ({vm_states.ACTIVE}, {None}),
+    'unpause': ({vm_states.PAUSED}, {None}),
+    'suspend': ({vm_states.ACTIVE}, {None}),
+    'resume': ({vm_states.SUSPENDED}, {None}),
 }
 # action -> (task state set, instance action, rpcapi method, its kwargs)
 SENT = {
@@ -42,6 +48,10 @@ SENT = {
                     {'reboot_type': 'SOFT'}),
     'reboot_hard': (task_states.REBOOTING_HARD, 'reboot', 'reboot_instance',
                     {'reboot_type': 'HARD'}),
+    'pause': (task_states.PAUSING, 'pause', 'pause_instance', {}),
+    'unpause': (task_states.UNPAUSING, 'unpause', 'unpause_instance', {}),
+    'suspend': (task_states.SUSPENDING, 'suspend', 'suspend_instance', {}),
+    'resume': (task_states.RESUMING, 'resume', 'resume_instance', {}),
 }
 
 
@@ -242,3 +252,88 @@ def test_claim_during_delete_is_409(api, database, ctxt):
     with pytest.raises(exception.InstanceInvalidState) as err:
         api.stop(ctxt, instance)
     assert err.value.kwargs['state'] == task_states.DELETING
+
+
+# ---- lock, unlock, reset state ---------------------------------------------
+
+def _other_admin(ctxt):
+    return nova_context.RequestContext(
+        user_id='admin', project_id='admin-project', roles=['admin'],
+        request_id='req-admin', overwrite=False)
+
+
+def _same_user(ctxt, request_id):
+    return nova_context.RequestContext(
+        user_id=ctxt.user_id, project_id=ctxt.project_id,
+        request_id=request_id, overwrite=False)
+
+
+def _events_of(ctxt, action):
+    recorded = objects.InstanceAction.get_by_request_id(ctxt, UUID,
+                                                        ctxt.request_id)
+    assert recorded.action == action
+    return [(e.event, e.result) for e in
+            objects.InstanceActionEventList.get_by_action(ctxt, recorded.id)]
+
+
+def test_owner_lock_and_unlock(api, database, ctxt):
+    instance = _instance(ctxt)
+    api.lock(ctxt, instance, reason='maintenance')
+    stored = objects.Instance.get_by_uuid(ctxt, UUID)
+    assert (stored.locked, stored.locked_by) == (True, 'owner')
+    assert stored.system_metadata['locked_reason'] == 'maintenance'
+    assert _events_of(ctxt, 'lock') == [('api_lock', 'Success')]
+    assert api.is_expected_locked_by(ctxt, stored)
+    assert not api.is_expected_locked_by(_other_admin(ctxt), stored)
+
+    api.unlock(ctxt, stored)
+    stored = objects.Instance.get_by_uuid(ctxt, UUID)
+    assert (stored.locked, stored.locked_by) == (False, None)
+    assert 'locked_reason' not in stored.system_metadata
+    assert _events_of(ctxt, 'unlock') == [('api_unlock', 'Success')]
+    assert not api.compute_rpcapi.method_calls
+
+
+def test_owner_relock_changes_nothing_but_an_admin_takes_it_over(
+        api, database, ctxt):
+    instance = _instance(ctxt)
+    api.lock(ctxt, instance)
+    stored = objects.Instance.get_by_uuid(ctxt, UUID)
+    relock = _same_user(ctxt, 'req-relock')
+    api.lock(relock, stored)
+    assert objects.InstanceAction.get_by_request_id(
+        relock, UUID, 'req-relock') is None
+    admin = _other_admin(ctxt)
+    api.lock(admin, stored)
+    stored = objects.Instance.get_by_uuid(ctxt, UUID)
+    assert stored.locked_by == 'admin'
+    assert api.is_expected_locked_by(admin, stored)
+    assert not api.is_expected_locked_by(ctxt, stored)
+
+
+def test_locked_delete_is_refused_to_all_but_admins(api, ctxt, admin_ctxt):
+    instance = _stub(locked=True)
+    with pytest.raises(exception.InstanceIsLocked):
+        api.delete(ctxt, instance)
+    assert not api.compute_rpcapi.method_calls
+    with mock.patch.object(objects.InstanceAction, 'action_start'), \
+            mock.patch.object(api, '_host_is_up', return_value=True):
+        api.delete(admin_ctxt, instance)
+    assert api.compute_rpcapi.terminate_instance.called
+
+
+@pytest.mark.parametrize('vm_state, task_state', [
+    (vm_states.ERROR, task_states.SPAWNING),
+    (vm_states.ACTIVE, task_states.POWERING_OFF),
+    (vm_states.STOPPED, None)])
+@pytest.mark.parametrize('new_state', [vm_states.ACTIVE, vm_states.ERROR])
+def test_reset_state_sets_vm_state_and_clears_task(
+        api, database, ctxt, vm_state, task_state, new_state):
+    instance = _instance(ctxt, vm_state=vm_state, task_state=task_state,
+                         locked=True)
+    api.reset_state(ctxt, instance, new_state)
+    stored = objects.Instance.get_by_uuid(ctxt, UUID)
+    assert (stored.vm_state, stored.task_state) == (new_state, None)
+    assert objects.InstanceAction.get_by_request_id(
+        ctxt, UUID, ctxt.request_id).action == 'resetState'
+    assert not api.compute_rpcapi.method_calls

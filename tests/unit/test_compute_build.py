@@ -52,13 +52,17 @@ def test_build_walks_task_states_to_active(manager, ctxt):
     real_save = objects.Instance.save
 
     def save(self, *args, **kwargs):
-        seen.append(self.task_state)
+        seen.append((self.task_state, self.progress))
         return real_save(self, *args, **kwargs)
 
+    assert instance.progress == 0
     with mock.patch.object(objects.Instance, 'save', save):
         stored = _build(manager, ctxt, instance)
-    assert seen == ['networking', 'block_device_mapping', 'spawning', None]
+    # NOTE: the progress a server in BUILD shows advances with each phase.
+    assert seen == [('networking', 10), ('block_device_mapping', 30),
+                    ('spawning', 50), (None, 100)]
     assert (stored.vm_state, stored.power_state) == ('active', 1)
+    assert stored.progress == 100
     assert stored.launched_at is not None
     assert manager.driver.instance_exists(stored)
     events = objects.InstanceActionEventList.get_by_action(

@@ -312,6 +312,59 @@ def test_hard_reboot_overtakes_a_soft_one_in_flight(manager, ctxt):
     assert _stored(ctxt).task_state is None
 
 
+# ---- pause, unpause, suspend, resume ---------------------------------------
+
+def test_pause_unpause_suspend_resume(manager, ctxt):
+    _active(manager, ctxt)
+    for task_cls, task_state, action, vm_state, guest_state in (
+            (power.PauseTask, task_states.PAUSING, 'pause',
+             vm_states.PAUSED, power_state.PAUSED),
+            (power.UnpauseTask, task_states.UNPAUSING, 'unpause',
+             vm_states.ACTIVE, power_state.RUNNING),
+            (power.SuspendTask, task_states.SUSPENDING, 'suspend',
+             vm_states.SUSPENDED, power_state.SUSPENDED),
+            (power.ResumeTask, task_states.RESUMING, 'resume',
+             vm_states.ACTIVE, power_state.RUNNING)):
+        context, instance = _claim(ctxt, task_state, action)
+        task_cls(manager, context, instance).run()
+        stored = _stored(ctxt)
+        assert (stored.vm_state, stored.task_state, stored.power_state) == (
+            vm_state, None, guest_state), action
+        assert _events(context)[1] == [
+            ('compute_%s_instance' % action, 'Success')]
+
+
+@pytest.mark.parametrize('task_cls, task_state, action, vm_state', [
+    (power.PauseTask, task_states.PAUSING, 'pause', vm_states.ACTIVE),
+    (power.UnpauseTask, task_states.UNPAUSING, 'unpause', vm_states.PAUSED),
+    (power.SuspendTask, task_states.SUSPENDING, 'suspend', vm_states.ACTIVE),
+    (power.ResumeTask, task_states.RESUMING, 'resume', vm_states.SUSPENDED),
+])
+def test_failed_pause_family_keeps_vm_state_and_clears_task(
+        manager, ctxt, task_cls, task_state, action, vm_state):
+    _active(manager, ctxt)
+    context, instance = _claim(ctxt, task_state, action, vm_state)
+    with mock.patch.object(manager.driver, action, side_effect=(
+            exception.InternalError(err='hypervisor says no'))):
+        task_cls(manager, context, instance).run()
+    stored = _stored(ctxt)
+    assert (stored.vm_state, stored.task_state) == (vm_state, None)
+    assert 'hypervisor says no' in stored.fault.message
+    assert _events(context)[1] == [('compute_%s_instance' % action, 'Error')]
+
+
+def test_pause_family_endpoints_spawn_their_tasks(manager, ctxt):
+    _active(manager, ctxt)
+    with mock.patch('nova_lite.utils.spawn_n') as spawn_n:
+        manager.pause_instance(ctxt, _stored(ctxt))
+        manager.unpause_instance(ctxt, _stored(ctxt))
+        manager.suspend_instance(ctxt, _stored(ctxt))
+        manager.resume_instance(ctxt, _stored(ctxt))
+    tasks = [call.args[0].__self__ for call in spawn_n.call_args_list]
+    assert [type(t) for t in tasks] == [power.PauseTask, power.UnpauseTask,
+                                        power.SuspendTask, power.ResumeTask]
+
+
 # ---- the RPC endpoints -----------------------------------------------------
 
 def test_endpoints_run_the_tasks_on_their_own_thread(manager, ctxt):

@@ -139,6 +139,31 @@ def raise_http_conflict_for_instance_invalid_state(exc, action, server_id):
     raise webob.exc.HTTPConflict(explanation=msg)
 
 
+def act_on_instance(action, server_id, call, *args):
+    """Run a compute API ``call``; answer its refusals as Nova does.
+
+    NotFound is 404, a lock or an instance on no host 409 with the
+    error's words, a wrong state 409 in Nova's words, a driver without
+    the feature 501.
+
+    :param action: the API's name of the action ('pause', ...).
+    :returns: what ``call(*args)`` returns.
+    """
+    try:
+        return call(*args)
+    except exception.InstanceNotFound as error:
+        raise webob.exc.HTTPNotFound(explanation=error.format_message())
+    except (exception.InstanceIsLocked,
+            exception.InstanceNotReady) as error:
+        raise webob.exc.HTTPConflict(explanation=error.format_message())
+    except exception.InstanceInvalidState as error:
+        raise_http_conflict_for_instance_invalid_state(error, action,
+                                                       server_id)
+    except NotImplementedError:
+        raise webob.exc.HTTPNotImplemented(
+            explanation='The requested functionality is not supported.')
+
+
 # ---- pagination ------------------------------------------------------------
 
 def _get_int_param(request, param):

@@ -90,10 +90,13 @@ class Client(object):
         init_conf()
         self.compute_api = mock.Mock(name='compute.API()')
         self.keypair_api = mock.Mock(name='compute.KeypairAPI()')
+        self.action_api = mock.Mock(name='compute.InstanceActionAPI()')
         with mock.patch('nova_lite.compute.api.API',
                         return_value=self.compute_api), \
                 mock.patch('nova_lite.compute.api.KeypairAPI',
-                           return_value=self.keypair_api):
+                           return_value=self.keypair_api), \
+                mock.patch('nova_lite.compute.api.InstanceActionAPI',
+                           return_value=self.action_api):
             self.app = api_app.make_app()
 
     def request(self, path, method='GET', body=None, version=None,

@@ -244,7 +244,7 @@ def test_wrong_method_is_405_with_allow(client, path, method, allow):
 
 @pytest.mark.parametrize('path', [
     '/v2.1/nowhere', '/v2.1/servers/%s/nothing' % fakes.SERVER,
-    '/v2.1/os-hypervisors', '/v2.1/flavors/1/os-extra_specs/k/more',
+    '/v2.1/os-no-such-resource', '/v2.1/flavors/1/os-extra_specs/k/more',
 ])
 def test_unknown_path_is_404_json(client, path):
     resp = client.request(path)

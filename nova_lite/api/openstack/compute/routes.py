@@ -8,15 +8,27 @@ with another method answers 405 with ``Allow``; an unknown path 404.
 import webob.dec
 
 from nova_lite.api.openstack import common
+from nova_lite.api.openstack.compute import admin_actions
+from nova_lite.api.openstack.compute import availability_zone
 from nova_lite.api.openstack.compute import console_output
 from nova_lite.api.openstack.compute import flavor_manage
 from nova_lite.api.openstack.compute import flavors
 from nova_lite.api.openstack.compute import flavors_extraspecs
+from nova_lite.api.openstack.compute import floating_ip_pools
+from nova_lite.api.openstack.compute import hypervisors
+from nova_lite.api.openstack.compute import instance_actions
 from nova_lite.api.openstack.compute import ips
 from nova_lite.api.openstack.compute import keypairs
+from nova_lite.api.openstack.compute import limits
+from nova_lite.api.openstack.compute import lock_server
 from nova_lite.api.openstack.compute import networks
+from nova_lite.api.openstack.compute import quota_sets
+from nova_lite.api.openstack.compute import pause_server
+from nova_lite.api.openstack.compute import server_metadata
+from nova_lite.api.openstack.compute import server_tags
 from nova_lite.api.openstack.compute import servers
 from nova_lite.api.openstack.compute import services
+from nova_lite.api.openstack.compute import suspend_server
 from nova_lite.api.openstack.compute import versions
 from nova_lite.api.openstack import wsgi
 from nova_lite import routing
@@ -32,6 +44,10 @@ PROJECT_ID_REGEX = r'[0-9a-f\-]+'
 SERVER_ACTION_CONTROLLERS = (
     servers.ServersController,
     console_output.ConsoleOutputController,
+    pause_server.PauseServerController,
+    suspend_server.SuspendServerController,
+    lock_server.LockServerController,
+    admin_actions.AdminActionsController,
 )
 
 ROUTE_LIST = (
@@ -58,6 +74,33 @@ ROUTE_LIST = (
         'PUT': (flavors_extraspecs.FlavorExtraSpecsController, 'update'),
         'DELETE': (flavors_extraspecs.FlavorExtraSpecsController, 'delete'),
     }),
+    ('/os-availability-zone', {
+        'GET': (availability_zone.AvailabilityZoneController, 'index'),
+    }),
+    ('/os-availability-zone/detail', {
+        'GET': (availability_zone.AvailabilityZoneController, 'detail'),
+    }),
+    ('/limits', {
+        'GET': (limits.LimitsController, 'index'),
+    }),
+    ('/os-hypervisors', {
+        'GET': (hypervisors.HypervisorsController, 'index'),
+    }),
+    ('/os-hypervisors/detail', {
+        'GET': (hypervisors.HypervisorsController, 'detail'),
+    }),
+    ('/os-hypervisors/statistics', {
+        'GET': (hypervisors.HypervisorsController, 'statistics'),
+    }),
+    ('/os-hypervisors/{id}', {
+        'GET': (hypervisors.HypervisorsController, 'show'),
+    }),
+    ('/os-hypervisors/{id}/search', {
+        'GET': (hypervisors.HypervisorsController, 'search'),
+    }),
+    ('/os-hypervisors/{id}/servers', {
+        'GET': (hypervisors.HypervisorsController, 'servers'),
+    }),
     ('/os-keypairs', {
         'GET': (keypairs.KeypairController, 'index'),
         'POST': (keypairs.KeypairController, 'create'),
@@ -65,6 +108,9 @@ ROUTE_LIST = (
     ('/os-keypairs/{id}', {
         'GET': (keypairs.KeypairController, 'show'),
         'DELETE': (keypairs.KeypairController, 'delete'),
+    }),
+    ('/os-floating-ip-pools', {
+        'GET': (floating_ip_pools.FloatingIPPoolsController, 'index'),
     }),
     ('/os-networks', {
         'GET': (networks.NetworkController, 'index'),
@@ -79,6 +125,17 @@ ROUTE_LIST = (
     }),
     ('/os-networks/{id}/action', {
         'POST': (networks.NetworkController, 'action'),
+    }),
+    ('/os-quota-sets/{id}', {
+        'GET': (quota_sets.QuotaSetsController, 'show'),
+        'PUT': (quota_sets.QuotaSetsController, 'update'),
+        'DELETE': (quota_sets.QuotaSetsController, 'delete'),
+    }),
+    ('/os-quota-sets/{id}/defaults', {
+        'GET': (quota_sets.QuotaSetsController, 'defaults'),
+    }),
+    ('/os-quota-sets/{id}/detail', {
+        'GET': (quota_sets.QuotaSetsController, 'detail'),
     }),
     ('/os-services', {
         'GET': (services.ServiceController, 'index'),
@@ -95,11 +152,37 @@ ROUTE_LIST = (
         'PUT': (servers.ServersController, 'update'),
         'DELETE': (servers.ServersController, 'delete'),
     }),
+    ('/servers/{server_id}/metadata', {
+        'GET': (server_metadata.ServerMetadataController, 'index'),
+        'POST': (server_metadata.ServerMetadataController, 'create'),
+        'PUT': (server_metadata.ServerMetadataController, 'update_all'),
+    }),
+    ('/servers/{server_id}/metadata/{id}', {
+        'GET': (server_metadata.ServerMetadataController, 'show'),
+        'PUT': (server_metadata.ServerMetadataController, 'update'),
+        'DELETE': (server_metadata.ServerMetadataController, 'delete'),
+    }),
+    ('/servers/{server_id}/tags', {
+        'GET': (server_tags.ServerTagsController, 'index'),
+        'PUT': (server_tags.ServerTagsController, 'update_all'),
+        'DELETE': (server_tags.ServerTagsController, 'delete_all'),
+    }),
+    ('/servers/{server_id}/tags/{id}', {
+        'GET': (server_tags.ServerTagsController, 'show'),
+        'PUT': (server_tags.ServerTagsController, 'update'),
+        'DELETE': (server_tags.ServerTagsController, 'delete'),
+    }),
     ('/servers/{server_id}/ips', {
         'GET': (ips.IPsController, 'index'),
     }),
     ('/servers/{server_id}/ips/{id}', {
         'GET': (ips.IPsController, 'show'),
+    }),
+    ('/servers/{server_id}/os-instance-actions', {
+        'GET': (instance_actions.InstanceActionsController, 'index'),
+    }),
+    ('/servers/{server_id}/os-instance-actions/{id}', {
+        'GET': (instance_actions.InstanceActionsController, 'show'),
     }),
     ('/servers/{id}/action', {
         'POST': (SERVER_ACTION_CONTROLLERS, 'action'),

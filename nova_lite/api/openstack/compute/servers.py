@@ -342,6 +342,8 @@ class ServersController(wsgi.Controller):
         except exception.InstanceNotFound:
             raise webob.exc.HTTPNotFound(
                 explanation='Instance could not be found')
+        except exception.InstanceIsLocked as error:
+            raise webob.exc.HTTPConflict(explanation=error.format_message())
 
     # ---- power actions (POST /servers/{id}/action) -------------------------
     #

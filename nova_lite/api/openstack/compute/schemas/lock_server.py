@@ -1,0 +1,42 @@
+"""Schemas of the lock and unlock server actions."""
+
+# NOTE: up to 2.72 any value under the key is accepted and ignored.
+lock = {
+    'type': 'object',
+    'properties': {'lock': {}},
+    'required': ['lock'],
+    'additionalProperties': False,
+}
+
+# NOTE: 2.73 adds an optional reason; the body is null or that object.
+lock_v273 = {
+    'type': 'object',
+    'properties': {
+        'lock': {
+            'type': ['object', 'null'],
+            'properties': {
+                'locked_reason': {
+                    'type': 'string', 'minLength': 1, 'maxLength': 255,
+                },
+            },
+            'additionalProperties': False,
+        },
+    },
+    'required': ['lock'],
+    'additionalProperties': False,
+}
+
+unlock = {
+    'type': 'object',
+    'properties': {'unlock': {}},
+    'required': ['unlock'],
+    'additionalProperties': False,
+}
+
+# NOTE: from 2.73 unlock takes null only.
+unlock_v273 = {
+    'type': 'object',
+    'properties': {'unlock': {'type': 'null'}},
+    'required': ['unlock'],
+    'additionalProperties': False,
+}
