@@ -164,6 +164,19 @@ def act_on_instance(action, server_id, call, *args):
             explanation='The requested functionality is not supported.')
 
 
+def act_on_server(compute_api, req, server_id, policy, action, call):
+    """Look the server up, check ``policy`` on it, run ``call``.
+
+    :param call: ``call(context, instance)``, a compute API method.
+    :returns: what ``call`` returns; refusals as :func:`act_on_instance`.
+    """
+    context = req.environ['nova.context']
+    instance = compute_api.get(context, server_id)
+    context.can(policy, target={'project_id': instance.project_id,
+                                'user_id': instance.user_id})
+    return act_on_instance(action, server_id, call, context, instance)
+
+
 # ---- pagination ------------------------------------------------------------
 
 def _get_int_param(request, param):

@@ -358,14 +358,7 @@ class ServersController(wsgi.Controller):
         context = req.environ['nova.context']
         instance = self._get_server(context, id)
         context.can(SERVERS % action, target=_target(instance))
-        try:
-            call(context, instance, *args)
-        except (exception.InstanceIsLocked,
-                exception.InstanceNotReady) as error:
-            raise webob.exc.HTTPConflict(explanation=error.format_message())
-        except exception.InstanceInvalidState as error:
-            common.raise_http_conflict_for_instance_invalid_state(
-                error, action, id)
+        common.act_on_instance(action, id, call, context, instance, *args)
 
     @wsgi.response(202)
     @wsgi.expected_errors((404, 409))

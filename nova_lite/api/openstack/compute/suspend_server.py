@@ -16,12 +16,8 @@ class SuspendServerController(wsgi.Controller):
         self.compute_api = compute.API()
 
     def _act(self, req, id, action, call):
-        context = req.environ['nova.context']
-        instance = self.compute_api.get(context, id)
-        context.can(ss_policies.POLICY_ROOT % action,
-                    target={'project_id': instance.project_id,
-                            'user_id': instance.user_id})
-        common.act_on_instance(action, id, call, context, instance)
+        common.act_on_server(self.compute_api, req, id,
+                             ss_policies.POLICY_ROOT % action, action, call)
 
     @wsgi.response(202)
     @wsgi.expected_errors((404, 409))
