@@ -171,3 +171,20 @@ def pipeline(strategy, application, unauthorized, conf):
     if strategy == KEYSTONE:
         return keystone_pipeline(application, unauthorized, conf)
     raise ValueError('auth_strategy %r is not implemented' % strategy)
+
+
+def middleware_factory(strategy, unauthorized, conf):
+    """The middleware factory of a service for ``strategy``.
+
+    Checked at once, so that a service with an unknown strategy fails at
+    start-up rather than at its first request.
+
+    :returns: ``factory(app)`` -> ``app`` behind authentication.
+    :raises: ValueError for a strategy nova-lite does not implement.
+    """
+    if strategy not in STRATEGIES:
+        raise ValueError('auth_strategy %r is not implemented' % strategy)
+
+    def factory(application):
+        return pipeline(strategy, application, unauthorized, conf)
+    return factory

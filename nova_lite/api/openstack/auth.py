@@ -20,14 +20,6 @@ def unauthorized(message):
 
 
 def auth_middleware(strategy):
-    """The middleware factory for ``[api] auth_strategy``.
-
-    :returns: ``factory(app)`` -> ``app`` behind authentication.
-    :raises: ValueError for a strategy nova-lite does not implement.
-    """
-    if strategy not in auth.STRATEGIES:
-        raise ValueError('auth_strategy %r is not implemented' % strategy)
-
-    def factory(application):
-        return auth.pipeline(strategy, application, unauthorized, CONF)
-    return factory
+    """The middleware factory for ``[api] auth_strategy``; see
+    :func:`nova_lite.auth.middleware_factory`."""
+    return auth.middleware_factory(strategy, unauthorized, CONF)

@@ -28,14 +28,6 @@ def unauthorized(message):
 
 
 def auth_middleware(name):
-    """The middleware factory for auth strategy ``name``.
-
-    :returns: ``factory(app)`` -> ``app`` behind authentication.
-    :raises: ValueError for a strategy nova-lite does not implement.
-    """
-    if name not in auth.STRATEGIES:
-        raise ValueError('auth_strategy %r is not implemented' % name)
-
-    def factory(application):
-        return auth.pipeline(name, application, unauthorized, CONF)
-    return factory
+    """The middleware factory for strategy ``name``; see
+    :func:`nova_lite.auth.middleware_factory`."""
+    return auth.middleware_factory(name, unauthorized, CONF)
