@@ -2,6 +2,7 @@
 
 import functools
 import os
+import subprocess
 import threading
 import time
 
@@ -9,6 +10,8 @@ import eventlet
 import eventlet.semaphore
 from oslo_log import log as logging
 from oslo_utils import uuidutils
+
+from nova_lite import exception
 
 LOG = logging.getLogger(__name__)
 
@@ -115,6 +118,30 @@ class LoopingCall:
 
 def generate_uuid():
     return uuidutils.generate_uuid()
+
+
+def execute(cmd, timeout, ok_errors=()):
+    """Run the command ``cmd`` (a list) to completion; text output.
+
+    :param ok_errors: texts of stderr that make a non-zero exit count as
+        done (another process did it first); the caller sees its code.
+    :returns: the ``subprocess.CompletedProcess``.
+    :raises InternalError: the command is missing, outlived ``timeout``
+        seconds, or failed with none of ``ok_errors``.
+    """
+    try:
+        result = subprocess.run(cmd, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True,
+                                timeout=timeout)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise exception.InternalError(
+            err='%s failed: %s' % (' '.join(cmd), error)) from error
+    if result.returncode != 0 and not any(text in result.stderr
+                                          for text in ok_errors):
+        raise exception.InternalError(
+            err='%s failed (exit %d): %s' % (' '.join(cmd), result.returncode,
+                                             result.stderr.strip()))
+    return result
 
 
 def ensure_tree(path):

@@ -8,11 +8,10 @@ another process having done it first.
 """
 
 import os
-import subprocess
 
 from oslo_log import log as logging
 
-from nova_lite import exception
+from nova_lite import utils
 
 LOG = logging.getLogger(__name__)
 
@@ -37,23 +36,11 @@ def _ip(*args, ok_errors=()):
     """Run ``ip args``; an error whose text contains one of ``ok_errors``
     counts as success (someone else did it first).
 
+    :returns: True when ``ip`` itself succeeded, False for an ok error.
     :raises: InternalError when it fails otherwise.
     """
-    cmd = ['ip'] + list(args)
-    try:
-        result = subprocess.run(cmd, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True,
-                                timeout=IP_TIMEOUT)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise exception.InternalError(err='%s failed: %s'
-                                      % (' '.join(cmd), error))
-    if result.returncode == 0:
-        return True
-    if any(text in result.stderr for text in ok_errors):
-        return False
-    raise exception.InternalError(
-        err='%s failed (exit %d): %s' % (' '.join(cmd), result.returncode,
-                                         result.stderr.strip()))
+    return utils.execute(['ip'] + list(args), IP_TIMEOUT,
+                         ok_errors).returncode == 0
 
 
 def ensure_bridge(name, mtu=None):

@@ -14,13 +14,13 @@ import collections.abc
 import json
 import os
 import shutil
-import subprocess
 import tempfile
 
 from oslo_log import log as logging
 
 from nova_lite.conf import CONF
 from nova_lite import exception
+from nova_lite import utils
 
 LOG = logging.getLogger(__name__)
 
@@ -214,17 +214,7 @@ def make_drive(path, contents):
         cmd = [_genisoimage(), '-o', path, '-ldots', '-allow-lowercase',
                '-allow-multidot', '-l', '-publisher', 'nova-lite',
                '-quiet', '-J', '-r', '-V', LABEL, root]
-        try:
-            result = subprocess.run(cmd, stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, text=True,
-                                    timeout=GENISOIMAGE_TIMEOUT)
-        except (OSError, subprocess.TimeoutExpired) as e:
-            raise exception.InternalError(
-                err='genisoimage failed: %s' % e) from e
-    if result.returncode != 0:
-        raise exception.InternalError(
-            err='genisoimage failed (exit %d): %s'
-                % (result.returncode, result.stderr.strip()))
+        utils.execute(cmd, GENISOIMAGE_TIMEOUT)
 
 
 def build(path, instance, network_info=None):

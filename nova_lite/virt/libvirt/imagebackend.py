@@ -1,11 +1,11 @@
 """Instance disks: qcow2 overlays on cached images, made with qemu-img."""
 
 import json
-import subprocess
 
 from oslo_log import log as logging
 
 from nova_lite import exception
+from nova_lite import utils
 
 LOG = logging.getLogger(__name__)
 
@@ -24,19 +24,7 @@ def _qemu_img(*args):
 
     :raises InternalError: qemu-img is missing or failed.
     """
-    cmd = (QEMU_IMG,) + args
-    try:
-        result = subprocess.run(cmd, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True,
-                                timeout=QEMU_IMG_TIMEOUT)
-    except (OSError, subprocess.TimeoutExpired) as e:
-        raise exception.InternalError(err='%s failed: %s'
-                                      % (' '.join(cmd), e)) from e
-    if result.returncode != 0:
-        raise exception.InternalError(
-            err='%s failed (exit %d): %s' % (' '.join(cmd), result.returncode,
-                                             result.stderr.strip()))
-    return result.stdout
+    return utils.execute((QEMU_IMG,) + args, QEMU_IMG_TIMEOUT).stdout
 
 
 def qemu_img_info(path, fmt=None):

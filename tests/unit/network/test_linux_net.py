@@ -8,6 +8,7 @@ import pytest
 
 from nova_lite import exception
 from nova_lite.network import linux_net
+from nova_lite import utils
 
 
 class FakeHost:
@@ -43,7 +44,7 @@ def host():
     fake = FakeHost()
     with mock.patch.object(linux_net, 'device_exists', fake.exists), \
             mock.patch.object(linux_net, '_is_up', fake.is_up), \
-            mock.patch.object(linux_net.subprocess, 'run', fake.run):
+            mock.patch.object(utils.subprocess, 'run', fake.run):
         yield fake
 
 
@@ -78,7 +79,7 @@ def test_ensure_bridge_reports_a_refusal(host):
 
 
 def test_ip_missing_is_an_internal_error():
-    with mock.patch.object(linux_net.subprocess, 'run',
+    with mock.patch.object(utils.subprocess, 'run',
                            side_effect=FileNotFoundError('ip')), \
             mock.patch.object(linux_net, 'device_exists',
                               return_value=False):
