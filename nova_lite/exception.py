@@ -47,6 +47,11 @@ class ValidationError(Invalid):
     msg_fmt = '%(detail)s'
 
 
+class ResponseValidationError(NovaException):
+    msg_fmt = ('The response of %(method)s does not match its schema: '
+               '%(detail)s')
+
+
 class InvalidInput(Invalid):
     msg_fmt = 'Invalid input received: %(reason)s'
 

@@ -40,6 +40,17 @@ Largest number of items a list call returns in one page, whatever
 Replaces scheme, host and port in the links the API returns; useful behind
 a proxy.
 """),
+    cfg.StrOpt('response_validation',
+               default='warn',
+               choices=[('error', 'A response that does not match its '
+                         'schema is answered with 500.'),
+                        ('warn', 'A mismatch is logged; the response goes '
+                         'out unchanged.'),
+                        ('ignore', 'Responses are not checked.')],
+               help="""
+Whether responses are checked against the API's response schemas. The
+tests run with ``error``; deployments keep the default.
+"""),
     cfg.BoolOpt('enable_instance_password',
                 default=True,
                 help='Whether server create returns ``adminPass``.'),
