@@ -424,3 +424,155 @@ class NetworkInUse(Conflict):
 
 class NoMoreFixedIps(NovaException):
     msg_fmt = 'No fixed IP addresses available for network: %(net)s'
+
+
+# ---- host aggregates and services (os-aggregates, os-services) -------------
+
+class AggregateNotFound(NotFound):
+    msg_fmt = 'Aggregate %(aggregate_id)s could not be found.'
+
+
+class AggregateHostNotFound(NotFound):
+    msg_fmt = 'Aggregate %(aggregate_id)s has no host %(host)s.'
+
+
+class HostBinaryNotFound(NotFound):
+    msg_fmt = 'Could not find binary %(binary)s on host %(host)s.'
+
+
+class AggregateNameExists(Conflict):
+    msg_fmt = 'Aggregate %(aggregate_name)s already exists.'
+
+
+class AggregateHostExists(Conflict):
+    msg_fmt = 'Aggregate %(aggregate_id)s already has host %(host)s.'
+
+
+class InvalidAggregateAction(Invalid):
+    msg_fmt = 'Unacceptable parameters.'
+
+
+class InvalidAggregateActionUpdate(InvalidAggregateAction):
+    msg_fmt = ('Cannot update aggregate %(aggregate_id)s. Reason: '
+               '%(reason)s.')
+
+
+class InvalidAggregateActionUpdateMeta(InvalidAggregateAction):
+    msg_fmt = ('Cannot update metadata of aggregate %(aggregate_id)s. '
+               'Reason: %(reason)s.')
+
+
+class InvalidAggregateActionDelete(InvalidAggregateAction):
+    msg_fmt = ('Cannot delete aggregate %(aggregate_id)s. Reason: '
+               '%(reason)s.')
+
+
+# NOTE: Nova's add_host answers this one with 409 (the others with 400),
+# so it carries the code the API gives.
+class InvalidAggregateActionAdd(InvalidAggregateAction):
+    msg_fmt = ('Cannot add host to aggregate %(aggregate_id)s. Reason: '
+               '%(reason)s.')
+    code = 409
+
+
+class ComputeServiceInUse(Conflict):
+    msg_fmt = ('Unable to delete compute service that is hosting '
+               'instances. Migrate or delete the instances first.')
+
+
+class ComputeServiceUnavailable(Invalid):
+    msg_fmt = 'Compute service of %(host)s is unavailable at this time.'
+
+
+class HostUptimeNotAvailable(NovaException):
+    msg_fmt = 'The uptime of host %(host)s is not available: %(reason)s'
+
+
+# ---- resize and rebuild ----------------------------------------------------
+
+class CannotResizeToSameFlavor(Invalid):
+    msg_fmt = 'When resizing, instances must change flavor!'
+
+
+class FlavorNotFoundForResize(Invalid):
+    msg_fmt = 'Flavor %(flavor_id)s could not be found.'
+
+
+class MigrationNotFound(NotFound):
+    msg_fmt = 'Migration %(migration_id)s could not be found.'
+
+
+class MigrationNotFoundByStatus(MigrationNotFound):
+    msg_fmt = ('Migration not found for instance %(instance_id)s with '
+               'status %(status)s.')
+
+
+class ResizeError(NovaException):
+    msg_fmt = 'Resize error: %(reason)s'
+
+
+class ImageNotFoundForRebuild(Invalid):
+    msg_fmt = 'Cannot find image for rebuild'
+
+
+# ---- server groups ----------------------------------------------------------
+
+class InstanceGroupNotFound(NotFound):
+    msg_fmt = 'Instance group %(group_uuid)s could not be found.'
+
+
+class InstanceGroupNotFoundForCreate(Invalid):
+    # NOTE: a server create naming an unknown group is the request's
+    # fault: Nova answers 400, not 404.
+    msg_fmt = 'Instance group %(group_uuid)s could not be found.'
+
+
+class InvalidServerGroupRules(Invalid):
+    msg_fmt = 'Invalid server group rules: %(reason)s'
+
+
+class ServerGroupLimitExceeded(OverQuota):
+    msg_fmt = 'Quota exceeded, too many server groups.'
+
+
+class ServerGroupMembersLimitExceeded(OverQuota):
+    msg_fmt = 'Quota exceeded, too many servers in group'
+
+
+class GroupAffinityViolation(NovaException):
+    """A claim would break its server group's policy (internal)."""
+
+    msg_fmt = '%(policy)s instance group policy was violated: %(reason)s'
+
+
+# ---- usage, flavor access, image proxy -----------------------------------
+
+class InvalidStrTime(Invalid):
+    msg_fmt = 'Invalid datetime string: %(reason)s'
+
+
+class FlavorAccessExists(Conflict):
+    msg_fmt = ('Flavor access already exists for flavor %(flavor_id)s and '
+               'project %(project_id)s combination.')
+
+
+class FlavorAccessNotFound(NotFound):
+    msg_fmt = ('Flavor access not found for %(flavor_id)s / '
+               '%(project_id)s combination.')
+
+
+class ImageNotAuthorized(Forbidden):
+    msg_fmt = 'Not authorized for image %(image_id)s.'
+
+
+# ---- microversions 2.48-2.100 (servers create) ------------------------------
+
+class AmbiguousHostnameForMultipleInstances(Invalid):
+    msg_fmt = 'Unable to allocate a single hostname to multiple instances.'
+
+
+# ---- shelve (unshelve to a host, 2.91) --------------------------------------
+
+class UnshelveHostNotInAZ(Conflict):
+    msg_fmt = ('Host "%(host)s" is not in the availability zone '
+               '"%(availability_zone)s".')

@@ -8,6 +8,7 @@ over are undone rather than trusted.
 
 from nova_lite import conf
 from nova_lite.db import api as db
+from nova_lite.db import server_group_api as group_db
 from nova_lite import exception
 
 CONF = conf.CONF
@@ -75,10 +76,13 @@ def usage(project_id):
 def project_usage(project_id, user_id=None):
     """{resource: in use} of every resource, as Nova counts them.
 
-    NOTE: key pairs belong to users: counted for ``user_id`` only.
+    NOTE: key pairs belong to users: counted for ``user_id`` only;
+    server_group_members is a limit per group, so nothing is "in use".
     """
     used = dict.fromkeys(RESOURCES, 0)
     used.update(usage(project_id))
+    used['server_groups'] = group_db.instance_group_count_by_project(
+        project_id)
     if user_id:
         used['key_pairs'] = db.key_pair_count_by_user(user_id)
     return used

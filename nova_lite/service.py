@@ -96,6 +96,12 @@ class Service:
         except messaging.MessagingTimeout:
             LOG.warning('Heartbeat of %s timed out; is a conductor running?',
                         self.binary)
+        except exception.ServiceNotFound:
+            # NOTE: an admin deleted the service (DELETE /os-services/{id});
+            # as in Nova it stays unregistered until it is restarted.
+            LOG.warning('The service record of %s on %s was deleted; '
+                        'restart the service to register it again.',
+                        self.binary, self.host)
 
     def stop(self):
         for loop in self._loops:

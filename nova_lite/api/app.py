@@ -16,6 +16,8 @@ The middleware stack, outermost first:
    ``auth_token`` followed by ``KeystoneContext``, as in Nova's pipeline.
 5. ``VersionNegotiation``: the microversion (400 malformed, 406 out of
    range), echoed with ``Vary`` on every response below it.
+   ``/networking/`` (a read-only networks view for clients that have no
+   catalog, ``networking.py``) sits behind the same authentication.
 6. ``APIRouter``: the one route table; 404 for unknown paths and 405 with
    ``Allow`` for known paths asked with another method; then the
    controller's ``Resource``.
@@ -24,6 +26,7 @@ The middleware stack, outermost first:
 from nova_lite.api.openstack import auth
 from nova_lite.api.openstack.compute import routes
 from nova_lite.api.openstack import fault_wrapper
+from nova_lite.api.openstack import networking
 from nova_lite.api.openstack import request_id
 from nova_lite.api.openstack import urlmap
 from nova_lite.api.openstack import version_negotiation
@@ -43,8 +46,9 @@ def make_app():
     objects.register_all()
     app = routes.APIRouter()
     app = version_negotiation.VersionNegotiation(app)
-    app = auth.auth_middleware(CONF.api.auth_strategy)(app)
-    app = urlmap.URLMap(app)
+    authenticated = auth.auth_middleware(CONF.api.auth_strategy)
+    app = urlmap.URLMap(authenticated(app),
+                        authenticated(networking.NetworkingApp()))
     app = fault_wrapper.FaultWrapper(app)
     app = request_id.ComputeReqIdMiddleware(app)
     return app

@@ -60,5 +60,8 @@ def main():
     common.setup()
     CONF.set_default('osapi_compute_listen', '127.0.0.1')
     CONF.set_default('bind_host', '127.0.0.1', group='image_service')
+    # NOTE: one process is one host: a resize has nowhere else to go (what
+    # devstack sets for a single node too).
+    CONF.set_default('allow_resize_to_same_host', True)
     start_all()
     utils.wait_forever()

@@ -15,9 +15,11 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import serialization
 from cryptography import x509
 from oslo_log import log as logging
+from oslo_utils import timeutils
 from oslo_utils import units
 from oslo_utils import uuidutils
 
+from nova_lite.compute import aggregates
 from nova_lite.compute import instance_actions
 from nova_lite.compute import power_state
 from nova_lite.compute import rpcapi as compute_rpcapi
@@ -36,9 +38,23 @@ CONF = conf.CONF
 LOG = logging.getLogger(__name__)
 
 COMPUTE_BINARY = 'nova-lite-compute'
-# NOTE: Nova's [DEFAULT] internal_service_availability_zone default: the
-# zone of every service but nova-compute.
-INTERNAL_ZONE = 'internal'
+INTERNAL_ZONE = aggregates.INTERNAL_ZONE
+
+
+class _Unset:
+    def __repr__(self):
+        return 'UNSET'
+
+
+# NOTE: "not given", where None has a meaning of its own (unshelve's
+# availability_zone: null unpins the server, 2.91).
+UNSET = _Unset()
+# The image_* system_metadata a snapshot does not copy as properties:
+# fields of the image itself, and those Nova sets afresh on a snapshot.
+_NOT_SNAPSHOT_PROPERTIES = frozenset((
+    'min_ram', 'min_disk', 'disk_format', 'container_format',
+    'base_image_ref', 'image_type', 'instance_uuid', 'user_id',
+    'image_location', 'image_state', 'owner_id'))
 
 
 def _reservation_id():
@@ -198,16 +214,25 @@ class API:
                 sort_keys=None, sort_dirs=None):
         """Instances matching ``search_opts``, newest first by default.
 
-        ``search_opts`` holds DB filters (project_id, name, vm_state,
-        task_state, changes-since, ...); ``deleted`` set to True also
-        returns deleted instances, as ``changes-since`` requires.
+        ``search_opts`` holds the API's filters (project_id, name,
+        vm_state, task_state, changes-since, ...); as in Nova, ``deleted``
+        True lists only deleted instances, False only live ones, and
+        without it (changes-since) both.
         """
         filters = dict(search_opts or {})
-        read_deleted = 'yes' if filters.pop('deleted', False) else 'no'
         return objects.InstanceList.get_by_filters(
             context, filters, sort_keys=sort_keys, sort_dirs=sort_dirs,
             limit=limit, marker=marker, expected_attrs=['fault'],
-            read_deleted=read_deleted)
+            read_deleted='yes')
+
+    @staticmethod
+    def get_request_specs(context, instance_uuids):
+        """``{instance uuid: RequestSpec}`` of the instances that have
+        one, in one query (the views of 2.96 and 2.100 read them)."""
+        if not instance_uuids:
+            return {}
+        return objects.RequestSpec.get_by_instance_uuids(context,
+                                                         instance_uuids)
 
     # ---- create ------------------------------------------------------------
 
@@ -216,9 +241,17 @@ class API:
                availability_zone=None, min_count=1, max_count=1,
                access_ip_v4=None, access_ip_v6=None, config_drive=None,
                requested_networks=None, scheduler_hints=None,
-               admin_password=None, return_reservation_id=False):
+               admin_password=None, return_reservation_id=False,
+               tags=None, hostname=None, requested_host=None,
+               requested_hypervisor_hostname=None):
         """Record new instances and ask the conductor to build them.
 
+        :param tags: server tags to set at create (2.52).
+        :param hostname: the guest hostname (2.90), instead of one made
+            from the name; only for a single server.
+        :param requested_host, requested_hypervisor_hostname: where the
+            server must go (2.74); unlike a forced host the filters still
+            run.
         :returns: (instances, reservation_id)
         :raises: Invalid subclasses for bad references (400), OverQuota
             subclasses (403). On any error no row is left behind.
@@ -241,6 +274,12 @@ class API:
                 raise exception.KeypairNotFoundForCreate()
         zone, forced_host = self._parse_availability_zone(
             context, availability_zone)
+        if hostname and max_count > 1:
+            raise exception.AmbiguousHostnameForMultipleInstances()
+        requested_destination = self._requested_destination(
+            context, requested_host, requested_hypervisor_hostname)
+        group = ServerGroupAPI.get_for_create(context, scheduler_hints,
+                                              max_count)
         # NOTE: networks, fixed IPs and their use are checked against
         # max_count, as Nova does, before any row is written.
         self.network_api.validate_networks(context, requested_networks,
@@ -263,12 +302,18 @@ class API:
                     context, flavor, image, name, description, key_name,
                     key_data, user_data, metadata, zone, access_ip_v4,
                     access_ip_v6, config_drive, reservation_id, index,
-                    count))
+                    count, hostname))
+                if tags:
+                    objects.TagList.create(context, instances[-1].uuid,
+                                           list(tags))
             if CONF.quota.recheck_quota:
                 quota.check_instances(
                     context.project_id,
                     {k: v * count for k, v in per_instance.items()},
                     already_counted=True)
+            if group is not None:
+                group = objects.InstanceGroup.add_members(
+                    context, group.uuid, [i.uuid for i in instances])
         except Exception:
             with _reraise():
                 for instance in instances:
@@ -283,7 +328,8 @@ class API:
                 availability_zone=zone,
                 scheduler_hints=_hints(scheduler_hints),
                 force_hosts=[forced_host] if forced_host else [],
-                ignore_hosts=[], force_nodes=[])
+                ignore_hosts=[], force_nodes=[], instance_group=group,
+                requested_destination=requested_destination)
             spec.create()
             request_spec = request_spec or spec
             objects.InstanceAction.action_start(
@@ -298,7 +344,8 @@ class API:
     def _create_instance_record(self, context, flavor, image, name,
                                 description, key_name, key_data, user_data,
                                 metadata, zone, access_ip_v4, access_ip_v6,
-                                config_drive, reservation_id, index, count):
+                                config_drive, reservation_id, index, count,
+                                hostname=None):
         uuid = uuidutils.generate_uuid()
         display_name = name
         if count > 1 and name:
@@ -310,11 +357,12 @@ class API:
                                       'container_format') and
                            value is not None}
         system_metadata['image_base_image_ref'] = image['id']
+        system_metadata.update(image_properties_as_system_metadata(image))
         instance = objects.Instance(
             context=context, uuid=uuid, user_id=context.user_id,
             project_id=context.project_id, display_name=display_name,
             display_description=description,
-            hostname=_hostname(display_name, uuid),
+            hostname=hostname or _hostname(display_name, uuid),
             image_ref=image['id'], instance_type_id=flavor.id,
             flavor=flavor, vcpus=flavor.vcpus, memory_mb=flavor.memory_mb,
             root_gb=flavor.root_gb, ephemeral_gb=flavor.ephemeral_gb,
@@ -372,16 +420,37 @@ class API:
         return zone, host or None
 
     @staticmethod
+    def _requested_destination(context, host, node):
+        """``{'host', 'node'}`` of a create that names its destination
+        (2.74), checked against the compute nodes; None when none named.
+
+        :raises: ComputeHostNotFound for a host or node nobody runs.
+        """
+        if not host and not node:
+            return None
+        matches = [cn for cn in objects.ComputeNodeList.get_all(context)
+                   if (not host or cn.host == host) and
+                   (not node or cn.hypervisor_hostname == node)]
+        if not matches:
+            raise exception.ComputeHostNotFound(host=host or node)
+        return {'host': host, 'node': node}
+
+    @staticmethod
     def availability_zones(context):
-        """Zones servers can be created in."""
-        return {CONF.default_availability_zone}
+        """Zones servers can be created in: those with an enabled compute
+        service (aggregates name them), as Nova checks at create."""
+        services = objects.ServiceList.get_all(context,
+                                               binary=COMPUTE_BINARY)
+        available, _ = aggregates.get_availability_zones(context, services)
+        return set(available)
 
     # ---- update and delete -------------------------------------------------
 
     def update_instance(self, context, instance, updates):
         for key, value in updates.items():
             setattr(instance, key, value)
-        if 'display_name' in updates and updates['display_name']:
+        # NOTE: a hostname given (2.90) wins over one made from the name.
+        if updates.get('display_name') and 'hostname' not in updates:
             instance.hostname = _hostname(updates['display_name'],
                                           instance.uuid)
         instance.save()
@@ -436,6 +505,9 @@ class API:
         """
         objects.InstanceAction.action_start(context, instance.uuid,
                                             instance_actions.DELETE)
+        if instance.vm_state == vm_states.RESIZED:
+            self._confirm_resize_on_deleting(context, instance)
+        self.delete_shelved_image(context, instance)
         if not instance.host or not self._host_is_up(context, instance.host):
             self._local_delete(context, instance)
             return
@@ -725,14 +797,506 @@ class API:
                                                host=host)
         return any(service.is_up() for service in services)
 
+    # ---- resize and rebuild ------------------------------------------------
+
+    def _get_flavor_for_resize(self, context, flavor_id):
+        """:raises: FlavorNotFoundForResize (400) for a flavor the caller
+        cannot use, as Nova answers a missing one."""
+        try:
+            flavor = objects.Flavor.get_by_flavor_id(context, str(flavor_id))
+        except exception.FlavorNotFound:
+            raise exception.FlavorNotFoundForResize(flavor_id=flavor_id)
+        if flavor.disabled or (
+                not flavor.is_public and not context.is_admin and
+                context.project_id not in flavor.projects):
+            raise exception.FlavorNotFoundForResize(flavor_id=flavor_id)
+        return flavor
+
+    @check_instance_lock
+    @check_instance_host
+    @check_instance_state(vm_state=[vm_states.ACTIVE, vm_states.STOPPED],
+                          task_state=[None])
+    def resize(self, context, instance, flavor_id, clean_shutdown=True):
+        """Resize ``instance`` to flavor ``flavor_id``; the scheduler picks
+        the host (the current one only with ``[DEFAULT]
+        allow_resize_to_same_host``). Returns once the host is chosen; the
+        server then goes through RESIZE to VERIFY_RESIZE.
+
+        :raises: FlavorNotFoundForResize, CannotResizeToSameFlavor (400);
+            TooManyInstances (403) when a bigger flavor passes the quota;
+            InstanceInvalidState, InstanceIsLocked, InstanceNotReady (409);
+            NoValidHost when no host fits (the server is then as before,
+            with a fault).
+        """
+        current = instance.flavor
+        new_flavor = self._get_flavor_for_resize(context, flavor_id)
+        if current is not None and new_flavor.flavorid == current.flavorid:
+            raise exception.CannotResizeToSameFlavor()
+        image_min = {
+            'min_ram': instance.system_metadata.get('image_min_ram'),
+            'min_disk': instance.system_metadata.get('image_min_disk')}
+        self._check_flavor_fits_image(new_flavor, image_min)
+        deltas = {'instances': 0,
+                  'cores': max(0, new_flavor.vcpus - instance.vcpus),
+                  'ram': max(0, new_flavor.memory_mb - instance.memory_mb)}
+        if deltas['cores'] or deltas['ram']:
+            quota.check_instances(instance.project_id, deltas)
+        instance.progress = 0
+        self._start_task(context, instance, task_states.RESIZE_PREP, [None],
+                         instance_actions.RESIZE)
+        migration = objects.Migration(
+            context=context, instance_uuid=instance.uuid,
+            source_compute=instance.host, source_node=instance.node,
+            old_instance_type_id=instance.instance_type_id,
+            new_instance_type_id=new_flavor.id, status='pre-migrating',
+            migration_type='resize', user_id=context.user_id,
+            project_id=instance.project_id)
+        migration.create()
+        LOG.info('Resizing instance %s to flavor %s (migration %s)',
+                 instance.uuid, new_flavor.flavorid, migration.uuid)
+        self.compute_task_api.resize_instance(
+            context, instance=instance, flavor=new_flavor,
+            migration=migration, clean_shutdown=clean_shutdown)
+
+    @check_instance_lock
+    @check_instance_state(vm_state=[vm_states.RESIZED], task_state=[None])
+    def confirm_resize(self, context, instance):
+        """Keep the resized server: its source host drops the old copy and
+        the old allocation; the server goes back to ACTIVE (SHUTOFF when it
+        was stopped).
+
+        :raises: MigrationNotFoundByStatus when no resize waits;
+            InstanceInvalidState, InstanceIsLocked (409).
+        """
+        migration = objects.Migration.get_by_instance_and_status(
+            context, instance.uuid, 'finished')
+        migration.status = 'confirming'
+        migration.save()
+        objects.InstanceAction.action_start(context, instance.uuid,
+                                            instance_actions.CONFIRM_RESIZE)
+        self.compute_rpcapi.confirm_resize(
+            context, instance=instance, migration=migration,
+            host=migration.source_compute)
+
+    @check_instance_lock
+    @check_instance_state(vm_state=[vm_states.RESIZED], task_state=[None])
+    def revert_resize(self, context, instance):
+        """Go back to the old flavor on the source host (REVERT_RESIZE,
+        then ACTIVE, or SHUTOFF when it was stopped).
+
+        :raises: as :meth:`confirm_resize`.
+        """
+        migration = objects.Migration.get_by_instance_and_status(
+            context, instance.uuid, 'finished')
+        self._start_task(context, instance, task_states.RESIZE_REVERTING,
+                         [None], instance_actions.REVERT_RESIZE)
+        migration.status = 'reverting'
+        migration.save()
+        self.compute_rpcapi.revert_resize(
+            context, instance=instance, migration=migration,
+            host=migration.dest_compute)
+
+    @staticmethod
+    def get_migrations(context, filters, limit=None, marker=None):
+        """Migrations (resizes) newest first, filtered by ``filters``.
+
+        :param marker: the uuid of the last one of the previous page.
+        :raises: MarkerNotFound for an unknown marker.
+        """
+        return objects.MigrationList.get_by_filters(
+            context, filters, limit=limit, marker=marker)
+
+    def _confirm_resize_on_deleting(self, context, instance):
+        """A RESIZED server being deleted: its source host must still drop
+        the old copy and the allocation the migration holds (Nova does the
+        same)."""
+        try:
+            migration = objects.Migration.get_by_instance_and_status(
+                context, instance.uuid, 'finished')
+        except exception.MigrationNotFound:
+            return
+        migration.status = 'confirming'
+        migration.save()
+        if self._host_is_up(context, migration.source_compute):
+            self.compute_rpcapi.confirm_resize(
+                context, instance=instance, migration=migration,
+                host=migration.source_compute)
+        else:
+            objects.Allocation.delete_by_consumer(context, migration.uuid)
+            migration.status = 'error'
+            migration.save()
+
+    @check_instance_lock
+    @check_instance_host
+    @check_instance_state(vm_state=[vm_states.ACTIVE, vm_states.STOPPED,
+                                    vm_states.ERROR], task_state=[None])
+    def rebuild(self, context, instance, image_href, admin_password,
+                **kwargs):
+        """Rebuild the server from ``image_href``: same uuid, addresses and
+        flavor, a new root disk (REBUILD, then ACTIVE, or SHUTOFF when it
+        was stopped).
+
+        :param kwargs: what else changes, as the API allows per version:
+            ``display_name``, ``display_description``, ``metadata``
+            (replaces all), ``access_ip_v4``, ``access_ip_v6``,
+            ``key_name`` (None removes the key), ``user_data`` (None
+            removes it), ``hostname``, ``preserve_ephemeral``.
+        :raises: ImageNotFoundForRebuild, ImageNotActive, FlavorDiskTooSmall
+            and FlavorMemoryTooSmall, KeypairNotFoundForCreate (400);
+            MetadataLimitExceeded (403); InstanceInvalidState,
+            InstanceIsLocked, InstanceNotReady (409).
+        """
+        try:
+            image = self._get_image(context, image_href)
+        except exception.ImageNotFoundForCreate:
+            raise exception.ImageNotFoundForRebuild()
+        self._check_flavor_fits_image(instance.flavor, image)
+        if 'metadata' in kwargs:
+            self._check_metadata(kwargs['metadata'], instance.project_id)
+        if 'key_name' in kwargs:
+            key_name = kwargs['key_name']
+            instance.key_name = key_name
+            instance.key_data = None
+            if key_name is not None:
+                try:
+                    instance.key_data = objects.KeyPair.get_by_name(
+                        context, context.user_id, key_name).public_key
+                except exception.KeypairNotFound:
+                    raise exception.KeypairNotFoundForCreate()
+        for field in ('display_name', 'display_description', 'access_ip_v4',
+                      'access_ip_v6', 'user_data', 'hostname'):
+            if field in kwargs:
+                setattr(instance, field, kwargs[field])
+        if 'metadata' in kwargs:
+            instance.metadata = dict(kwargs['metadata'])
+        system_metadata = {
+            key: value for key, value in instance.system_metadata.items()
+            if not key.startswith('image_')}
+        system_metadata.update(
+            {'image_%s' % key: str(value) for key, value in image.items()
+             if key in ('min_ram', 'min_disk', 'disk_format',
+                        'container_format') and value is not None})
+        system_metadata['image_base_image_ref'] = image['id']
+        instance.system_metadata = system_metadata
+        instance.image_ref = image['id']
+        instance.progress = 0
+        self._start_task(context, instance, task_states.REBUILDING, [None],
+                         instance_actions.REBUILD)
+        LOG.info('Rebuilding instance %s from image %s', instance.uuid,
+                 image['id'])
+        self.compute_rpcapi.rebuild_instance(
+            context, instance=instance,
+            image=objects.ImageMeta.from_dict(image), host=instance.host,
+            admin_password=admin_password,
+            preserve_ephemeral=kwargs.get('preserve_ephemeral', False))
+
+    # ==== createImage, shelve, rescue, soft delete =========================
+    #
+    # NOTE: Nova's preconditions per action; each claims the instance with
+    # a guarded save (``_start_task``) so of two racing requests one wins.
+
+    def _create_image(self, context, instance, name, extra_properties=None):
+        """Record the queued image a snapshot of ``instance`` fills.
+
+        Its properties are Nova's: those of the image the server was built
+        from (as recorded at create, so a deleted image does not matter),
+        ``extra_properties``, then ``image_type=snapshot``,
+        ``instance_uuid``, ``user_id`` and ``base_image_ref``.
+
+        :returns: the image body (``queued``).
+        """
+        system_metadata = instance.system_metadata
+        image = {'name': name, 'visibility': 'private',
+                 'disk_format': system_metadata.get('image_disk_format') or
+                 'qcow2',
+                 'container_format':
+                 system_metadata.get('image_container_format') or 'bare'}
+        for key in ('min_ram', 'min_disk'):
+            value = system_metadata.get('image_%s' % key)
+            if value is not None and str(value).isdigit():
+                image[key] = int(value)
+        image.update({key[len('image_'):]: value
+                      for key, value in system_metadata.items()
+                      if key.startswith('image_') and value is not None and
+                      key[len('image_'):] not in _NOT_SNAPSHOT_PROPERTIES})
+        image.update(extra_properties or {})
+        image.update({
+            'image_type': 'snapshot',
+            'instance_uuid': instance.uuid,
+            'user_id': str(context.user_id),
+            'base_image_ref': (system_metadata.get('image_base_image_ref') or
+                               instance.image_ref or ''),
+        })
+        return self.image_api.create(context, image)
+
+    def check_image_metadata_quota(self, context, metadata):
+        """:raises: MetadataLimitExceeded (403) past ``[quota]
+        metadata_items`` (Nova checks image metadata so before 2.39)."""
+        self._check_metadata(metadata, context.project_id)
+
+    def _claim_or_drop_image(self, context, instance, task_state, action,
+                             image_id):
+        """:meth:`_start_task`, deleting the image made for it if the
+        instance was taken by another request meanwhile."""
+        try:
+            self._start_task(context, instance, task_state, [None], action)
+        except Exception:
+            try:
+                self.image_api.delete(context, image_id)
+            except Exception:
+                LOG.warning('Could not delete image %s', image_id,
+                            exc_info=True)
+            raise
+
+    @check_instance_host
+    @check_instance_state(vm_state=[vm_states.ACTIVE, vm_states.STOPPED,
+                                    vm_states.PAUSED, vm_states.SUSPENDED])
+    def snapshot(self, context, instance, name, extra_properties=None):
+        """Snapshot the server into a new image of the image service.
+
+        :param extra_properties: the request's ``metadata``, added to the
+            image's properties.
+        :returns: the image body (``queued``; it goes ``active`` once the
+            host has uploaded the disk).
+        :raises: InstanceInvalidState, InstanceNotReady (409).
+        """
+        image = self._create_image(context, instance, name, extra_properties)
+        instance.progress = 0
+        self._claim_or_drop_image(context, instance,
+                                  task_states.IMAGE_SNAPSHOT_PENDING,
+                                  instance_actions.CREATE_IMAGE, image['id'])
+        self.compute_rpcapi.snapshot_instance(
+            context, instance=instance, host=instance.host,
+            image_id=image['id'])
+        return image
+
+    @check_instance_lock
+    @check_instance_host
+    @check_instance_state(vm_state=[vm_states.ACTIVE, vm_states.STOPPED,
+                                    vm_states.PAUSED, vm_states.SUSPENDED])
+    def shelve(self, context, instance, clean_shutdown=True):
+        """Snapshot the server into ``<name>-shelved`` and power it off:
+        SHELVED, then SHELVED_OFFLOADED as ``shelved_offload_time`` says.
+
+        :raises: InstanceInvalidState, InstanceIsLocked, InstanceNotReady
+            (409).
+        """
+        image = self._create_image(context, instance,
+                                   '%s-shelved' % instance.display_name)
+        self._claim_or_drop_image(context, instance, task_states.SHELVING,
+                                  instance_actions.SHELVE, image['id'])
+        self.compute_rpcapi.shelve_instance(
+            context, instance=instance, host=instance.host,
+            image_id=image['id'], clean_shutdown=clean_shutdown)
+
+    @check_instance_lock
+    @check_instance_host
+    @check_instance_state(vm_state=[vm_states.SHELVED])
+    def shelve_offload(self, context, instance, clean_shutdown=True):
+        """Destroy a SHELVED server's guest, free its host's resources.
+
+        :raises: as :meth:`shelve`.
+        """
+        self._start_task(context, instance, task_states.SHELVING_OFFLOADING,
+                         [None], instance_actions.SHELVE_OFFLOAD)
+        self.compute_rpcapi.shelve_offload_instance(
+            context, instance=instance, host=instance.host,
+            clean_shutdown=clean_shutdown)
+
+    @check_instance_lock
+    @check_instance_state(vm_state=[vm_states.SHELVED,
+                                    vm_states.SHELVED_OFFLOADED])
+    def unshelve(self, context, instance, new_az=UNSET, host=None):
+        """Bring a shelved server back: ACTIVE.
+
+        :param new_az: the zone to unshelve into (2.77; None unpins the
+            server from its zone, 2.91); UNSET keeps it.
+        :param host: the host to unshelve on (2.91, admins).
+        :raises: InstanceInvalidState (409) for a zone or host asked of a
+            server that is not offloaded; UnshelveHostNotInAZ (409) for a
+            host outside the zone; AvailabilityZoneNotFound,
+            ComputeHostNotFound (400); InstanceIsLocked (409).
+        """
+        az_passed = new_az is not UNSET
+        if instance.vm_state == vm_states.SHELVED and (az_passed or host):
+            raise exception.InstanceInvalidState(
+                attr='vm_state', state=instance.vm_state,
+                instance_uuid=instance.uuid, method='unshelve')
+        request_spec = None
+        if instance.vm_state == vm_states.SHELVED_OFFLOADED:
+            request_spec = objects.RequestSpec.get_by_instance_uuid(
+                context, instance.uuid)
+            request_spec.force_hosts = []
+            request_spec.force_nodes = []
+            request_spec.ignore_hosts = []
+            if az_passed:
+                if new_az and new_az not in self.availability_zones(context):
+                    raise exception.AvailabilityZoneNotFound()
+                request_spec.availability_zone = new_az
+                instance.availability_zone = new_az
+            if host:
+                services = objects.ServiceList.get_all(
+                    context, binary=COMPUTE_BINARY, host=host)
+                if not services:
+                    raise exception.ComputeHostNotFound(host=host)
+                # NOTE: the host must lie in the zone asked for, or (when
+                # none is asked) in the zone the server is pinned to.
+                wanted = (new_az if az_passed
+                          else request_spec.availability_zone)
+                host_zone = aggregates.host_zone(
+                    aggregates.host_zones(context), host)
+                if wanted and wanted != host_zone:
+                    raise exception.UnshelveHostNotInAZ(
+                        host=host, availability_zone=wanted)
+                request_spec.force_hosts = [host]
+        self._start_task(context, instance, task_states.UNSHELVING, [None],
+                         instance_actions.UNSHELVE)
+        if request_spec is not None and az_passed:
+            # NOTE: the new zone sticks, as in Nova; a forced host is for
+            # this request only and is not saved.
+            saved = objects.RequestSpec.get_by_instance_uuid(context,
+                                                             instance.uuid)
+            saved.availability_zone = new_az
+            saved.save()
+        self.compute_task_api.unshelve_instance(context, instance,
+                                                request_spec=request_spec)
+
+    @check_instance_lock
+    @check_instance_host
+    @check_instance_state(vm_state=[vm_states.ACTIVE, vm_states.STOPPED,
+                                    vm_states.ERROR])
+    def rescue(self, context, instance, rescue_password=None,
+               rescue_image_ref=None, clean_shutdown=True):
+        """Boot the server from a rescue image (its own by default) with
+        its disk attached second: RESCUE.
+
+        :raises: InstanceInvalidState, InstanceIsLocked, InstanceNotReady
+            (409); ImageNotFound when ``rescue_image_ref`` names no image.
+        """
+        if rescue_image_ref:
+            self.image_api.get(context, rescue_image_ref)
+        self._start_task(context, instance, task_states.RESCUING, [None],
+                         instance_actions.RESCUE)
+        self.compute_rpcapi.rescue_instance(
+            context, instance=instance, host=instance.host,
+            rescue_password=rescue_password,
+            rescue_image_ref=rescue_image_ref, clean_shutdown=clean_shutdown)
+
+    @check_instance_lock
+    @check_instance_host
+    @check_instance_state(vm_state=[vm_states.RESCUED])
+    def unrescue(self, context, instance):
+        """Boot a RESCUE server from its own disk again: ACTIVE.
+
+        :raises: as :meth:`rescue`.
+        """
+        self._start_task(context, instance, task_states.UNRESCUING, [None],
+                         instance_actions.UNRESCUE)
+        self.compute_rpcapi.unrescue_instance(context, instance=instance,
+                                              host=instance.host)
+
+    @check_instance_lock
+    @reject_instance_state(vm_state=[vm_states.SOFT_DELETED])
+    @check_instance_state(vm_state=None, task_state=[None],
+                          must_have_launched=True)
+    def soft_delete(self, context, instance):
+        """Delete the server softly (``reclaim_instance_interval`` > 0):
+        its guest is powered off and kept, SOFT_DELETED, until restored or
+        reclaimed. A server whose host is down is marked so here; one on no
+        host is deleted for good.
+
+        :raises: InstanceInvalidState (409) for a server busy with a task
+            or never launched (the caller then deletes it for good),
+            InstanceIsLocked (409).
+        """
+        if not instance.host:
+            # NOTE: nothing to keep (never placed, or shelved offloaded):
+            # deleted for good, as Nova's local delete does.
+            self.delete(context, instance)
+            return
+        instance.terminated_at = timeutils.utcnow(True)
+        if not self._host_is_up(context, instance.host):
+            objects.InstanceAction.action_start(context, instance.uuid,
+                                                instance_actions.DELETE)
+            instance.vm_state = vm_states.SOFT_DELETED
+            instance.task_state = None
+            instance.power_state = power_state.NOSTATE
+            instance.save(expected_task_state=[None])
+            return
+        self._start_task(context, instance, task_states.SOFT_DELETING,
+                         [None], instance_actions.DELETE)
+        self.compute_rpcapi.soft_delete_instance(context, instance=instance,
+                                                 host=instance.host)
+
+    @check_instance_lock
+    @check_instance_state(vm_state=[vm_states.SOFT_DELETED])
+    def restore(self, context, instance):
+        """Bring a SOFT_DELETED server back: ACTIVE.
+
+        NOTE: a soft deleted server still counts against the quota, so
+        there is nothing to check again here.
+
+        :raises: InstanceInvalidState, InstanceIsLocked (409).
+        """
+        instance.terminated_at = None
+        if not instance.host:
+            objects.InstanceAction.action_start(context, instance.uuid,
+                                                instance_actions.RESTORE)
+            instance.vm_state = vm_states.ACTIVE
+            instance.task_state = None
+            instance.save(expected_task_state=[None])
+            return
+        self._start_task(context, instance, task_states.RESTORING, [None],
+                         instance_actions.RESTORE)
+        self.compute_rpcapi.restore_instance(context, instance=instance,
+                                             host=instance.host)
+
+    @check_instance_lock
+    @check_instance_state(vm_state=None, task_state=[None],
+                          must_have_launched=False)
+    def force_delete(self, context, instance):
+        """Delete the server for good now, soft deleted or not.
+
+        :raises: InstanceInvalidState (409) while a task is under way,
+            InstanceIsLocked (409).
+        """
+        self.delete(context, instance)
+
+    def delete_shelved_image(self, context, instance):
+        """Delete the image a shelve made, with the server that no longer
+        needs it (a delete of a shelved server)."""
+        image_id = instance.system_metadata.get('shelved_image_id')
+        if not image_id or instance.vm_state not in (
+                vm_states.SHELVED, vm_states.SHELVED_OFFLOADED):
+            return
+        try:
+            self.image_api.delete(context, image_id)
+        except (exception.ImageServiceRequestFailed,
+                exception.ImageServiceUnavailable) as error:
+            LOG.warning('Could not delete the shelved image %s of %s: %s',
+                        image_id, instance.uuid, error)
+
 
 class InstanceActionAPI:
     """The recorded actions of instances and their events."""
 
-    def actions_get(self, context, instance):
-        """:returns: the actions on ``instance``, newest first."""
-        return objects.InstanceActionList.get_by_instance_uuid(
-            context, instance.uuid)
+    def actions_get(self, context, instance, limit=None, marker=None,
+                    filters=None):
+        """:returns: the actions on ``instance``, newest first.
+
+        :param limit, marker: paging (2.58): at most ``limit`` actions
+            after the one of request id ``marker``.
+        :param filters: ``changes-since``/``changes-before`` datetimes.
+        :raises: MarkerNotFound for an unknown marker.
+        """
+        filters = filters or {}
+        if limit is None and marker is None and not filters:
+            return objects.InstanceActionList.get_by_instance_uuid(
+                context, instance.uuid)
+        return objects.InstanceActionList.get_page_by_instance_uuid(
+            context, instance.uuid, limit=limit, marker=marker,
+            changes_since=filters.get('changes-since'),
+            changes_before=filters.get('changes-before'))
 
     def action_get_by_request_id(self, context, instance, request_id):
         """:returns: the action of ``request_id`` on ``instance``, or None."""
@@ -751,6 +1315,45 @@ class HostAPI:
     def service_get_all(self, context, host=None, binary=None):
         return objects.ServiceList.get_all(context, binary=binary, host=host)
 
+    # ---- os-services management ----
+
+    @staticmethod
+    def service_get_by_id(context, service_id):
+        """:raises: ServiceNotFound"""
+        return objects.Service.get_by_id(context, service_id)
+
+    @staticmethod
+    def service_get_by_uuid(context, service_uuid):
+        """:raises: ServiceNotFound"""
+        return objects.Service.get_by_uuid(context, service_uuid)
+
+    @staticmethod
+    def service_get_by_host_and_binary(context, host, binary):
+        """:raises: HostBinaryNotFound"""
+        service = objects.Service.get_by_host_and_binary(context, host,
+                                                         binary)
+        if service is None:
+            raise exception.HostBinaryNotFound(host=host, binary=binary)
+        return service
+
+    @staticmethod
+    def service_update(service, values):
+        """Set ``disabled``, ``disabled_reason`` and/or ``forced_down``;
+        the scheduler sees the change at its next request."""
+        for key, value in values.items():
+            setattr(service, key, value)
+        service.save()
+        return service
+
+    @staticmethod
+    def service_delete(service):
+        """Delete a service; a compute service takes its compute nodes
+        and aggregate membership with it.
+
+        :raises: ComputeServiceInUse while instances are on the host
+        """
+        service.destroy_with_host(COMPUTE_BINARY)
+
     # ---- hypervisors ----
 
     @staticmethod
@@ -759,11 +1362,26 @@ class HostAPI:
         return list(objects.ComputeNodeList.get_all(context))
 
     def compute_node_get(self, context, compute_id):
-        """:raises: ComputeHostNotFound"""
+        """The node of integer id or uuid ``compute_id`` (2.53).
+
+        :raises: ComputeHostNotFound"""
         for node in self.compute_node_get_all(context):
-            if str(node.id) == str(compute_id):
+            if str(compute_id) in (str(node.id), node.uuid):
                 return node
         raise exception.ComputeHostNotFound(host=compute_id)
+
+    def get_host_uptime(self, context, host):
+        """The uptime the hypervisor of ``host`` reports (an RPC call).
+
+        :raises: ComputeServiceUnavailable when its compute service is
+            down; NotImplementedError when its driver cannot tell.
+        """
+        service = objects.Service.get_by_host_and_binary(
+            context, host, COMPUTE_BINARY)
+        if service is None or not service.is_up():
+            raise exception.ComputeServiceUnavailable(host=host)
+        return compute_rpcapi.ComputeAPI().get_host_uptime(context,
+                                                           host=host)
 
     def compute_node_search_by_hypervisor(self, context, pattern):
         """Nodes whose hypervisor_hostname contains ``pattern``."""
@@ -779,39 +1397,27 @@ class HostAPI:
 
     @staticmethod
     def instance_get_all_by_host_and_node(context, host, node):
-        return objects.InstanceList.get_by_filters(
-            context, {'host': host, 'node': node})
+        # NOTE: list filters on node are regular expressions, as Nova's;
+        # this lookup must be exact.
+        return [instance for instance in objects.InstanceList.get_by_filters(
+                context, {'host': host}) if instance.node == node]
 
     @staticmethod
-    def service_zone(service):
-        """The availability zone of a service, as Nova sets it.
+    def host_zones(context):
+        """``{host: zone}`` that aggregates set (see compute.aggregates)."""
+        return aggregates.host_zones(context)
 
-        NOTE: without host aggregates every compute host is in
-        ``default_availability_zone``; other services are ``internal``.
-        """
-        if service.binary == COMPUTE_BINARY:
-            return CONF.default_availability_zone
-        return INTERNAL_ZONE
+    @staticmethod
+    def service_zone(service, zones):
+        """The availability zone of a service, given :meth:`host_zones`:
+        its aggregate's for a compute host, else ``internal``."""
+        return aggregates.service_zone(service, zones)
 
     def get_availability_zones(self, context):
         """Zones with an enabled service, and zones with only disabled
-        ones.
-
-        :returns: (available, not_available), each a list of zone names
-            in the order their services were first seen.
-        """
-        available, not_available = [], []
-        services = self.service_get_all(context)
-        for service in services:
-            zone = self.service_zone(service)
-            if not service.disabled and zone not in available:
-                available.append(zone)
-        for service in services:
-            zone = self.service_zone(service)
-            if (service.disabled and zone not in available and
-                    zone not in not_available):
-                not_available.append(zone)
-        return available, not_available
+        ones: ``(available, not_available)``, lists of names."""
+        return aggregates.get_availability_zones(
+            context, self.service_get_all(context))
 
 
 class KeypairAPI:
@@ -902,6 +1508,28 @@ def _hostname(display_name, uuid):
     return label or 'server-%s' % uuid
 
 
+# NOTE: the image attributes Glance itself owns; every other key of an
+# image body is a property, kept on the instance as "image_<key>" (as Nova
+# keeps image_meta) so views can show them (2.98) without asking Glance.
+_GLANCE_BASE_ATTRIBUTES = frozenset((
+    'id', 'name', 'status', 'visibility', 'protected', 'checksum', 'owner',
+    'size', 'virtual_size', 'created_at', 'updated_at', 'tags', 'file',
+    'schema', 'self', 'direct_url', 'locations', 'os_hash_algo',
+    'os_hash_value', 'os_hidden', 'stores', 'min_ram', 'min_disk',
+    'disk_format', 'container_format', 'properties'))
+# System metadata values are strings of at most 255 characters.
+_SYSTEM_METADATA_MAX = 255
+
+
+def image_properties_as_system_metadata(image):
+    """``{'image_<property>': value}`` of an image body's properties."""
+    properties = {key: value for key, value in image.items()
+                  if key not in _GLANCE_BASE_ATTRIBUTES}
+    properties.update(image.get('properties') or {})
+    return {'image_%s' % key: str(value)[:_SYSTEM_METADATA_MAX]
+            for key, value in properties.items() if value is not None}
+
+
 def _hints(hints):
     result = {}
     for key, value in (hints or {}).items():
@@ -924,3 +1552,82 @@ class _reraise:
         LOG.error('Cleanup after a failed create failed too',
                   exc_info=self.exc_info)
         return False
+
+
+# ---- server groups ----------------------------------------------------------
+
+class ServerGroupAPI:
+    """Server groups: the project's, their quota, and joining one at boot.
+    """
+
+    @staticmethod
+    def get(context, group_uuid):
+        """A group the caller may see (any project's for an admin).
+
+        :raises: InstanceGroupNotFound
+        """
+        if not uuidutils.is_uuid_like(group_uuid):
+            raise exception.InstanceGroupNotFound(group_uuid=group_uuid)
+        project_id = None if context.is_admin else context.project_id
+        return objects.InstanceGroup.get_by_uuid(context, group_uuid,
+                                                 project_id=project_id)
+
+    @staticmethod
+    def get_all(context, all_projects=False, limit=None, offset=None):
+        """The project's groups, or every project's; at most ``[api]
+        max_limit`` of them."""
+        max_limit = CONF.api.max_limit
+        limit = max_limit if limit is None else min(limit, max_limit)
+        return objects.InstanceGroupList.get_all(
+            context, project_id=None if all_projects else context.project_id,
+            limit=limit, offset=offset)
+
+    @staticmethod
+    def create(context, name, policy, rules):
+        """:raises: ServerGroupLimitExceeded (403) past the quota."""
+        limit = quota.limit_of(context.project_id, 'server_groups')
+        if limit >= 0 and objects.InstanceGroupList.get_count_by_project(
+                context, context.project_id) >= limit:
+            raise exception.ServerGroupLimitExceeded()
+        group = objects.InstanceGroup(
+            context=context, name=name, user_id=context.user_id,
+            project_id=context.project_id, policy=policy, rules=rules)
+        group.create()
+        return group
+
+    @staticmethod
+    def delete(context, group):
+        group.destroy()
+
+    @classmethod
+    def get_for_create(cls, context, scheduler_hints, max_count):
+        """The group a server create asks to join (hint ``group``), or None.
+
+        :raises: InstanceGroupNotFoundForCreate (400) for a group the
+            caller cannot see, ServerGroupMembersLimitExceeded (403) when
+            ``max_count`` more members would pass the user's quota.
+        """
+        hint = (scheduler_hints or {}).get('group')
+        if isinstance(hint, list):
+            hint = hint[0] if hint else None
+        if not hint:
+            return None
+        try:
+            group = cls.get(context, hint)
+        except exception.InstanceGroupNotFound:
+            raise exception.InstanceGroupNotFoundForCreate(group_uuid=hint)
+        limit = quota.limit_of(context.project_id, 'server_group_members')
+        if limit >= 0 and objects.InstanceGroup.get_member_count(
+                context, group.uuid, user_id=context.user_id) + \
+                max_count > limit:
+            raise exception.ServerGroupMembersLimitExceeded()
+        return group
+
+
+def check_metadata_quota(context, metadata):
+    """Image metadata against the caller's ``[quota] metadata_items``
+    (the image proxy counts it as Nova does).
+
+    :raises: MetadataLimitExceeded
+    """
+    API._check_metadata(metadata, context.project_id)

@@ -7,7 +7,14 @@ from oslo_log import log as logging
 from nova_lite.compute import build
 from nova_lite.compute import power
 from nova_lite.compute import power_state
+from nova_lite.compute import rebuild
+from nova_lite.compute import resize
+from nova_lite.compute import rescue
 from nova_lite.compute import resource_tracker
+from nova_lite.compute import rpcapi as compute_rpcapi
+from nova_lite.compute import shelve
+from nova_lite.compute import snapshot
+from nova_lite.compute import soft_delete
 from nova_lite.compute import task_states
 from nova_lite.compute import vm_states
 from nova_lite.conductor import rpcapi as conductor_rpcapi
@@ -32,13 +39,15 @@ class ComputeVirtAPI(virtapi.VirtAPI):
 class ComputeManager:
     """Builds, runs and destroys the guests of one host."""
 
-    target = messaging.Target(version='1.2')
+    target = messaging.Target(version='1.5')
 
     def __init__(self, host=None, driver=None):
         self.host = host or CONF.host
         self.driver = driver or virt_driver.load_compute_driver(
             ComputeVirtAPI(self))
         self.compute_task_api = conductor_rpcapi.ComputeTaskAPI()
+        # NOTE: a resize goes on from host to host (source <-> dest).
+        self.compute_rpcapi = compute_rpcapi.ComputeAPI()
         self.network_api = network_api.API()
         self.rt = resource_tracker.ResourceTracker(self.host, self.driver)
         self._build_semaphore = utils.semaphore(CONF.max_concurrent_builds)
@@ -62,6 +71,10 @@ class ComputeManager:
                 self._terminate(context, instance)
             elif instance.task_state in power.INTERRUPTED_STATES:
                 power.resume_interrupted(self, context, instance)
+            elif instance.task_state in snapshot.INTERRUPTED_STATES:
+                snapshot.settle_interrupted(self, instance)
+            elif instance.task_state in resize.INTERRUPTED_STATES:
+                resize.settle_interrupted(self, context, instance)
 
     def _fail_interrupted(self, context, instance):
         instance.vm_state = vm_states.ERROR
@@ -81,6 +94,15 @@ class ComputeManager:
         if CONF.compute.sync_power_state_interval > 0:
             tasks.append((self.sync_power_states,
                           CONF.compute.sync_power_state_interval))
+        if CONF.resize_confirm_window > 0:
+            tasks.append((self.poll_unconfirmed_resizes,
+                          CONF.periodic_interval))
+        if CONF.reclaim_instance_interval > 0:
+            tasks.append((self.reclaim_queued_deletes,
+                          CONF.reclaim_instance_interval))
+        if CONF.shelved_offload_time > 0 and CONF.shelved_poll_interval > 0:
+            tasks.append((self.poll_shelved_instances,
+                          CONF.shelved_poll_interval))
         return tasks
 
     def update_available_resource(self, context=None):
@@ -187,6 +209,12 @@ class ComputeManager:
         """Resume the suspended guest; returns at once."""
         utils.spawn_n(power.ResumeTask(self, context, instance).run)
 
+    @messaging.expected_exceptions(NotImplementedError,
+                                   exception.HostUptimeNotAvailable)
+    def get_host_uptime(self, context):
+        """:returns: this host's uptime, as the driver reports it."""
+        return self.driver.get_host_uptime()
+
     @messaging.expected_exceptions(exception.InstanceNotFoundOnHypervisor,
                                    exception.ConsoleNotAvailable)
     def get_console_output(self, context, instance, tail_length=None):
@@ -195,8 +223,108 @@ class ComputeManager:
         return power.get_console_output(self.driver, context, instance,
                                         tail_length)
 
+    # ---- resize and rebuild (1.3) ------------------------------------------
+
+    def poll_unconfirmed_resizes(self, context=None):
+        """Confirm resizes older than ``[DEFAULT] resize_confirm_window``."""
+        context = context or nova_context.get_admin_context()
+        resize.poll_unconfirmed_resizes(self, context)
+
+    def prep_resize(self, context, instance, migration, flavor,
+                    clean_shutdown=True):
+        """Destination: note the resize and call on the source."""
+        utils.spawn_n(resize.PrepResizeTask(self, context, instance,
+                                            migration, flavor,
+                                            clean_shutdown).run)
+
+    def resize_instance(self, context, instance, migration, flavor,
+                        clean_shutdown=True):
+        """Source: power the guest off and hand its disk over."""
+        utils.spawn_n(resize.ResizeInstanceTask(self, context, instance,
+                                                migration, flavor,
+                                                clean_shutdown).run)
+
+    def finish_resize(self, context, instance, migration, disk_info):
+        """Destination: the guest with the new flavor (VERIFY_RESIZE)."""
+        utils.spawn_n(resize.FinishResizeTask(self, context, instance,
+                                              migration, disk_info).run)
+
+    def confirm_resize(self, context, instance, migration):
+        """Source: drop the old copy and the old allocation."""
+        utils.spawn_n(resize.ConfirmResizeTask(self, context, instance,
+                                               migration).run)
+
+    def revert_resize(self, context, instance, migration):
+        """Destination: destroy the new guest, hand back to the source."""
+        utils.spawn_n(resize.RevertResizeTask(self, context, instance,
+                                              migration).run)
+
+    def finish_revert_resize(self, context, instance, migration):
+        """Source: the old guest with the old flavor again."""
+        utils.spawn_n(resize.FinishRevertResizeTask(self, context, instance,
+                                                    migration).run)
+
+    def rebuild_instance(self, context, instance, image, admin_password=None,
+                         preserve_ephemeral=False):
+        """Destroy the guest and spawn it again from ``image``."""
+        utils.spawn_n(rebuild.RebuildTask(self, context, instance, image,
+                                          admin_password,
+                                          preserve_ephemeral).run)
+
     def release_resources(self, context, instance):
         objects.Allocation.delete_by_consumer(context, instance.uuid)
+
+    # ---- snapshot, shelve, rescue, soft delete (1.4) -----------------------
+
+    def snapshot_instance(self, context, instance, image_id):
+        """Snapshot the guest into image ``image_id``; returns at once."""
+        utils.spawn_n(snapshot.SnapshotTask(self, context, instance,
+                                            image_id).run)
+
+    def shelve_instance(self, context, instance, image_id,
+                        clean_shutdown=True):
+        """Shelve the guest into image ``image_id``; returns at once."""
+        utils.spawn_n(shelve.ShelveTask(self, context, instance, image_id,
+                                        clean_shutdown).run)
+
+    def shelve_offload_instance(self, context, instance, clean_shutdown=True):
+        """Destroy a shelved guest, free its resources; returns at once."""
+        utils.spawn_n(shelve.ShelveOffloadTask(self, context, instance).run)
+
+    def unshelve_instance(self, context, instance, node=None):
+        """Bring a shelved instance back here; returns at once."""
+        utils.spawn_n(shelve.UnshelveTask(self, context, instance,
+                                          node).run)
+
+    def rescue_instance(self, context, instance, rescue_password=None,
+                        rescue_image_ref=None, clean_shutdown=True):
+        """Boot the guest from a rescue image; returns at once."""
+        utils.spawn_n(rescue.RescueTask(self, context, instance,
+                                        rescue_password, rescue_image_ref,
+                                        clean_shutdown).run)
+
+    def unrescue_instance(self, context, instance):
+        """Boot the guest from its own disk again; returns at once."""
+        utils.spawn_n(rescue.UnrescueTask(self, context, instance).run)
+
+    def soft_delete_instance(self, context, instance):
+        """Power the guest off, keep it (SOFT_DELETED); returns at once."""
+        utils.spawn_n(soft_delete.SoftDeleteTask(self, context,
+                                                 instance).run)
+
+    def restore_instance(self, context, instance):
+        """Power a soft deleted guest on again; returns at once."""
+        utils.spawn_n(soft_delete.RestoreTask(self, context, instance).run)
+
+    def reclaim_queued_deletes(self, context=None):
+        """Delete soft deleted instances older than the interval."""
+        context = context or nova_context.get_admin_context()
+        soft_delete.reclaim_queued_deletes(self, context)
+
+    def poll_shelved_instances(self, context=None):
+        """Offload shelved instances older than shelved_offload_time."""
+        context = context or nova_context.get_admin_context()
+        shelve.poll_shelved_instances(self, context)
 
 
 def _network_info(instance):

@@ -19,9 +19,15 @@ class ComputeAPI:
       get_console_output (a call)
     * 1.2 - pause_instance, unpause_instance, suspend_instance,
       resume_instance (casts)
+    * 1.3 - prep_resize, resize_instance, finish_resize, confirm_resize,
+      revert_resize, finish_revert_resize, rebuild_instance (casts)
+    * 1.4 - snapshot_instance, shelve_instance, shelve_offload_instance,
+      unshelve_instance, rescue_instance, unrescue_instance,
+      soft_delete_instance, restore_instance (casts)
+    * 1.5 - get_host_uptime (a call)
     """
 
-    VERSION = '1.2'
+    VERSION = '1.5'
 
     def __init__(self):
         target = messaging.Target(topic=RPC_TOPIC, version=self.VERSION)
@@ -96,3 +102,131 @@ class ComputeAPI:
         """Resume the suspended guest and mark it ACTIVE (cast)."""
         cctxt = self.client.prepare(server=host, version='1.2')
         cctxt.cast(context, 'resume_instance', instance=instance)
+
+    # ---- 1.3: resize and rebuild -------------------------------------------
+
+    def prep_resize(self, context, instance, migration, flavor, host,
+                    clean_shutdown=True):
+        """On the destination ``host``: note the resize's flavors and ask
+        the source to hand the guest over (cast)."""
+        cctxt = self.client.prepare(server=host, version='1.3')
+        cctxt.cast(context, 'prep_resize', instance=instance,
+                   migration=migration, flavor=flavor,
+                   clean_shutdown=clean_shutdown)
+
+    def resize_instance(self, context, instance, migration, flavor, host,
+                        clean_shutdown=True):
+        """On the source ``host``: power the guest off and hand its disk
+        to the destination (cast)."""
+        cctxt = self.client.prepare(server=host, version='1.3')
+        cctxt.cast(context, 'resize_instance', instance=instance,
+                   migration=migration, flavor=flavor,
+                   clean_shutdown=clean_shutdown)
+
+    def finish_resize(self, context, instance, migration, disk_info, host):
+        """On the destination ``host``: set the guest up with the new
+        flavor; the server goes to VERIFY_RESIZE (cast).
+
+        :param disk_info: what the source's driver said of the disks.
+        """
+        cctxt = self.client.prepare(server=host, version='1.3')
+        cctxt.cast(context, 'finish_resize', instance=instance,
+                   migration=migration, disk_info=disk_info)
+
+    def confirm_resize(self, context, instance, migration, host):
+        """On the source ``host``: drop the guest's old copy and the old
+        flavor's allocation (cast)."""
+        cctxt = self.client.prepare(server=host, version='1.3')
+        cctxt.cast(context, 'confirm_resize', instance=instance,
+                   migration=migration)
+
+    def revert_resize(self, context, instance, migration, host):
+        """On the destination ``host``: destroy the resized guest, free
+        its allocation and hand the instance back to the source (cast)."""
+        cctxt = self.client.prepare(server=host, version='1.3')
+        cctxt.cast(context, 'revert_resize', instance=instance,
+                   migration=migration)
+
+    def finish_revert_resize(self, context, instance, migration, host):
+        """On the source ``host``: start the old guest with the old flavor
+        again (cast)."""
+        cctxt = self.client.prepare(server=host, version='1.3')
+        cctxt.cast(context, 'finish_revert_resize', instance=instance,
+                   migration=migration)
+
+    def rebuild_instance(self, context, instance, image, host,
+                         admin_password=None, preserve_ephemeral=False):
+        """Destroy the guest and spawn it again from ``image`` (an
+        ImageMeta) on its ``host`` (cast)."""
+        cctxt = self.client.prepare(server=host, version='1.3')
+        cctxt.cast(context, 'rebuild_instance', instance=instance,
+                   image=image, admin_password=admin_password,
+                   preserve_ephemeral=preserve_ephemeral)
+
+    # ---- 1.4: snapshot, shelve, rescue, soft delete ------------------------
+
+    def snapshot_instance(self, context, instance, host, image_id):
+        """Snapshot the guest's root disk into the queued image
+        ``image_id`` of the image service (cast)."""
+        cctxt = self.client.prepare(server=host, version='1.4')
+        cctxt.cast(context, 'snapshot_instance', instance=instance,
+                   image_id=image_id)
+
+    def shelve_instance(self, context, instance, host, image_id,
+                        clean_shutdown=True):
+        """Power the guest off, snapshot it into ``image_id`` and mark the
+        instance SHELVED (offloading it at once when ``[DEFAULT]
+        shelved_offload_time`` is 0) (cast)."""
+        cctxt = self.client.prepare(server=host, version='1.4')
+        cctxt.cast(context, 'shelve_instance', instance=instance,
+                   image_id=image_id, clean_shutdown=clean_shutdown)
+
+    def shelve_offload_instance(self, context, instance, host,
+                                clean_shutdown=True):
+        """Destroy the guest of a SHELVED instance and free its host's
+        resources: SHELVED_OFFLOADED (cast)."""
+        cctxt = self.client.prepare(server=host, version='1.4')
+        cctxt.cast(context, 'shelve_offload_instance', instance=instance,
+                   clean_shutdown=clean_shutdown)
+
+    def unshelve_instance(self, context, instance, host, node=None):
+        """Bring a shelved instance back on ``host``: spawn it on ``node``
+        from its shelved image or, when its guest is still there, power
+        it on (cast)."""
+        cctxt = self.client.prepare(server=host, version='1.4')
+        cctxt.cast(context, 'unshelve_instance', instance=instance,
+                   node=node)
+
+    def rescue_instance(self, context, instance, host, rescue_password=None,
+                        rescue_image_ref=None, clean_shutdown=True):
+        """Boot the guest from a rescue image with its own disk attached
+        second: RESCUED (cast)."""
+        cctxt = self.client.prepare(server=host, version='1.4')
+        cctxt.cast(context, 'rescue_instance', instance=instance,
+                   rescue_password=rescue_password,
+                   rescue_image_ref=rescue_image_ref,
+                   clean_shutdown=clean_shutdown)
+
+    def unrescue_instance(self, context, instance, host):
+        """Boot the guest from its own disk again: ACTIVE (cast)."""
+        cctxt = self.client.prepare(server=host, version='1.4')
+        cctxt.cast(context, 'unrescue_instance', instance=instance)
+
+    def soft_delete_instance(self, context, instance, host):
+        """Power the guest off and mark the instance SOFT_DELETED, to be
+        restored or reclaimed later (cast)."""
+        cctxt = self.client.prepare(server=host, version='1.4')
+        cctxt.cast(context, 'soft_delete_instance', instance=instance)
+
+    def restore_instance(self, context, instance, host):
+        """Power a SOFT_DELETED instance's guest on: ACTIVE (cast)."""
+        cctxt = self.client.prepare(server=host, version='1.4')
+        cctxt.cast(context, 'restore_instance', instance=instance)
+
+    # ---- 1.5: host information ---------------------------------------------
+
+    def get_host_uptime(self, context, host):
+        """:returns: the uptime of ``host`` as its hypervisor reports it,
+        in the form of uptime(1) (call)."""
+        cctxt = self.client.prepare(server=host, version='1.5')
+        return cctxt.call(context, 'get_host_uptime')

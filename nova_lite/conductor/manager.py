@@ -7,7 +7,9 @@ from oslo_log import log as logging
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute import task_states
 from nova_lite.compute import vm_states
+from nova_lite.conductor.tasks import migrate
 from nova_lite.db import api as db
+from nova_lite.db import server_group_api as group_db
 from nova_lite import exception
 from nova_lite import objects
 from nova_lite.objects import base as objects_base
@@ -16,6 +18,8 @@ from nova_lite.scheduler import rpcapi as scheduler_rpcapi
 LOG = logging.getLogger(__name__)
 
 BUILD_EVENT = 'conductor_schedule_and_build_instances'
+# NOTE: Nova's name of the scheduling step of an unshelve.
+UNSHELVE_EVENT = 'schedule_instances'
 
 
 class ConductorManager:
@@ -56,7 +60,7 @@ class ConductorManager:
 class ComputeTaskManager:
     """Schedules builds and hands them to compute hosts."""
 
-    target = messaging.Target(namespace='compute_task', version='1.0')
+    target = messaging.Target(namespace='compute_task', version='1.2')
 
     def __init__(self):
         self.scheduler_rpcapi = scheduler_rpcapi.SchedulerAPI()
@@ -95,8 +99,12 @@ class ComputeTaskManager:
                     self._set_error(context, instance, error)
                 return
         else:
-            host_lists = [self._claim_alternate(context, instance, hosts)
-                          for instance, hosts in zip(instances, host_lists)]
+            group = (request_spec.get_default('instance_group')
+                     if request_spec is not None else None)
+            host_lists = [self._claim_alternate(
+                context, instance, hosts,
+                group_uuid=group.uuid if group is not None else None)
+                for instance, hosts in zip(instances, host_lists)]
         for instance, host_list in zip(instances, host_lists):
             if not host_list:
                 error = exception.MaxRetriesExceeded(
@@ -108,14 +116,21 @@ class ComputeTaskManager:
                              request_spec, admin_password, injected_files,
                              requested_networks)
 
-    def _claim_alternate(self, context, instance, host_list):
-        """Claim the first alternate that still fits; [] when none does."""
+    def _claim_alternate(self, context, instance, host_list,
+                         group_uuid=None):
+        """Claim the first alternate that still fits (and keeps the policy
+        of the instance's server group); [] when none does."""
         db.allocation_delete_by_consumer(instance.uuid)
         remaining = list(host_list or [])
         while remaining:
             selection = remaining[0]
-            if db.allocation_claim(selection.compute_node_id, instance.uuid,
-                                   selection.resources):
+            try:
+                claimed = group_db.allocation_claim(
+                    group_uuid, selection.compute_node_id, instance.uuid,
+                    selection.resources)
+            except exception.GroupAffinityViolation:
+                claimed = False
+            if claimed:
                 return remaining
             LOG.info('Alternate host %s no longer fits instance %s',
                      selection.service_host, instance.uuid)
@@ -171,4 +186,80 @@ class ComputeTaskManager:
         except exception.InstanceActionNotFound:
             # NOTE: a build handed over by an older request has no action
             # under this request id; the event is only bookkeeping.
+            pass
+
+    # ---- resize (1.1) ------------------------------------------------------
+
+    @messaging.expected_exceptions(exception.NoValidHost)
+    def migrate_server(self, context, instance, flavor, migration,
+                       clean_shutdown=True):
+        """Schedule a resize and cast it to the destination; see
+        :class:`~nova_lite.conductor.tasks.migrate.MigrationTask`."""
+        migrate.MigrationTask(context, instance, flavor, migration,
+                              clean_shutdown, self.scheduler_rpcapi,
+                              self.compute_rpcapi).execute()
+
+    # ---- unshelve (1.2) ----------------------------------------------------
+
+    def unshelve_instance(self, context, instance, request_spec=None):
+        """Bring a shelved instance back, as Nova's conductor does.
+
+        A SHELVED instance still has its guest: its own host powers it on.
+        A SHELVED_OFFLOADED one is scheduled again (``request_spec`` says
+        which zone or host the request asked for) and its new host spawns
+        it from the shelved image. When no host fits, the instance stays
+        SHELVED_OFFLOADED with a fault saying why.
+        """
+        LOG.info('Unshelving instance %s (%s)', instance.uuid,
+                 instance.vm_state)
+        if instance.vm_state == vm_states.SHELVED:
+            self.compute_rpcapi.unshelve_instance(
+                context, instance=instance, host=instance.host)
+            return
+        self._unshelve_event(context, instance, 'start')
+        spec = request_spec
+        try:
+            if spec is None:
+                spec = objects.RequestSpec.get_by_instance_uuid(
+                    context, instance.uuid)
+            spec.num_instances = 1
+            host_lists = self.scheduler_rpcapi.select_destinations(
+                context, spec, [instance.uuid], return_alternates=False)
+            selection = host_lists[0][0]
+        except Exception as error:
+            if isinstance(error, exception.NoValidHost):
+                LOG.warning('Unshelve of %s failed: %s', instance.uuid,
+                            error.format_message())
+            else:
+                LOG.exception('Scheduling the unshelve of %s failed',
+                              instance.uuid)
+            self._unshelve_failed(context, instance, error)
+            return
+        self._unshelve_event(context, instance, 'finish', 'Success')
+        self.compute_rpcapi.unshelve_instance(
+            context, instance=instance, host=selection.service_host,
+            node=selection.nodename)
+
+    def _unshelve_failed(self, context, instance, error):
+        db.allocation_delete_by_consumer(instance.uuid)
+        instance.task_state = None
+        try:
+            instance.save(expected_task_state=[task_states.UNSHELVING])
+        except (exception.InstanceNotFound,
+                exception.UnexpectedTaskStateError):
+            return
+        objects.InstanceFault.from_exception(context, instance.uuid,
+                                             error).create()
+        self._unshelve_event(context, instance, 'finish', 'Error')
+
+    @staticmethod
+    def _unshelve_event(context, instance, phase, result=None):
+        try:
+            if phase == 'start':
+                objects.InstanceActionEvent.event_start(
+                    context, instance.uuid, UNSHELVE_EVENT, host=None)
+            else:
+                objects.InstanceActionEvent.event_finish(
+                    context, instance.uuid, UNSHELVE_EVENT, result)
+        except exception.InstanceActionNotFound:
             pass

@@ -77,14 +77,16 @@ class ComputeTaskAPI:
     API version history:
 
     * 1.0 - build_instances
+    * 1.1 - migrate_server (a call: a resize's scheduling answers the API)
+    * 1.2 - unshelve_instance
     """
 
-    VERSION = '1.0'
+    VERSION = '1.2'
 
     def __init__(self):
         target = messaging.Target(topic=RPC_TOPIC,
                                   namespace=COMPUTE_TASK_NAMESPACE,
-                                  version='1.0')
+                                  version=self.VERSION)
         self.client = rpc.get_client(target,
                                      version_cap=CONF.upgrade_levels.conductor)
 
@@ -103,3 +105,31 @@ class ComputeTaskAPI:
                    injected_files=injected_files,
                    requested_networks=requested_networks,
                    host_lists=host_lists)
+
+    # ---- resize (1.1) ----
+
+    def migrate_server(self, context, instance, flavor, migration,
+                       clean_shutdown=True):
+        """Schedule the resize of ``instance`` to ``flavor`` and hand it to
+        the destination host (call: returns once the host is chosen).
+
+        :param migration: the Migration the compute API recorded.
+        :raises: NoValidHost when no host fits; the instance is then back
+            in its state with a fault, as Nova leaves it.
+        """
+        cctxt = self.client.prepare(version='1.1')
+        return cctxt.call(context, 'migrate_server', instance=instance,
+                          flavor=flavor, migration=migration,
+                          clean_shutdown=clean_shutdown)
+
+    def unshelve_instance(self, context, instance, request_spec=None):
+        """Bring a shelved instance back (cast): a SHELVED one on its own
+        host, a SHELVED_OFFLOADED one on a host the scheduler picks.
+
+        :param request_spec: the instance's RequestSpec with this
+            request's ``availability_zone`` (2.77) or forced host (2.91);
+            None reads the stored one.
+        """
+        cctxt = self.client.prepare(version='1.2')
+        cctxt.cast(context, 'unshelve_instance', instance=instance,
+                   request_spec=request_spec)

@@ -41,7 +41,7 @@ Replaces scheme, host and port in the links the API returns; useful behind
 a proxy.
 """),
     cfg.StrOpt('response_validation',
-               default='warn',
+               default='ignore',
                choices=[('error', 'A response that does not match its '
                          'schema is answered with 500.'),
                         ('warn', 'A mismatch is logged; the response goes '
@@ -49,7 +49,9 @@ a proxy.
                         ('ignore', 'Responses are not checked.')],
                help="""
 Whether responses are checked against the API's response schemas. The
-tests run with ``error``; deployments keep the default.
+tests run with ``error``, so every schema is held to what the API really
+answers. Deployments keep ``ignore``: checking costs about half the time
+of a 1,000-server detail list (Nova's default is ``warn``).
 """),
     cfg.BoolOpt('enable_instance_password',
                 default=True,

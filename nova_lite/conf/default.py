@@ -150,6 +150,43 @@ Related options:
 * ``[compute] shutdown_retry_interval``: how often the request is sent
   again while waiting.
 """),
+    # ---- shelve and soft delete (Nova's [DEFAULT] names and defaults) ----
+    cfg.IntOpt('reclaim_instance_interval',
+               default=0,
+               help="""
+Seconds a deleted server stays SOFT_DELETED (restorable with the
+``restore`` action) before its host reclaims it for good; also how often
+the host looks for such servers.
+
+Possible values:
+
+* 0 or less: a delete deletes at once (no soft delete).
+* A positive number of seconds.
+"""),
+    cfg.IntOpt('shelved_offload_time',
+               default=0,
+               help="""
+Seconds a SHELVED server keeps its guest and its host's resources before
+the host offloads it (SHELVED_OFFLOADED: guest destroyed, resources
+freed).
+
+Possible values:
+
+* 0: offload at once, right after the shelve.
+* -1: never offload on its own (``shelveOffload`` still does).
+* A positive number of seconds, checked every
+  ``shelved_poll_interval``.
+"""),
+    cfg.IntOpt('shelved_poll_interval',
+               default=3600,
+               help="""
+Seconds between two looks of a compute host for SHELVED servers older
+than ``shelved_offload_time``; 0 or less disables the look.
+
+Related options:
+
+* ``shelved_offload_time``.
+"""),
 ]
 
 

@@ -9,7 +9,9 @@ filter_scheduler_opts = [
     cfg.ListOpt('enabled_filters',
                 default=['ComputeFilter', 'ResourceFitFilter',
                          'AvailabilityZoneFilter',
-                         'ImagePropertiesFilter'],
+                         'ImagePropertiesFilter',
+                         'ServerGroupAntiAffinityFilter',
+                         'ServerGroupAffinityFilter'],
                 help="""
 Filters run, in order, on every scheduling request. A host must pass all.
 
@@ -18,7 +20,9 @@ Possible values:
 * Names registered under the ``nova_lite.scheduler.filters`` entry point.
 """),
     cfg.ListOpt('weight_classes',
-                default=['RAMWeigher', 'CPUWeigher'],
+                default=['RAMWeigher', 'CPUWeigher',
+                         'ServerGroupSoftAffinityWeigher',
+                         'ServerGroupSoftAntiAffinityWeigher'],
                 help="""
 Weighers that rank the hosts that passed the filters.
 
@@ -35,6 +39,34 @@ more free RAM, negative stacks them.
                  help="""
 Multiplier of the CPU weigher: positive spreads instances over hosts with
 more free vCPUs, negative stacks them.
+"""),
+    cfg.FloatOpt('soft_affinity_weight_multiplier', default=1.0, min=0.0,
+                 help="""
+Multiplier of the ServerGroupSoftAffinityWeigher: how strongly a member of
+a ``soft-affinity`` server group is drawn to the hosts that run the most
+members of its group.
+
+Possible values:
+
+* A non-negative float; 0 turns the preference off.
+
+Related options:
+
+* ``weight_classes`` must list ServerGroupSoftAffinityWeigher.
+"""),
+    cfg.FloatOpt('soft_anti_affinity_weight_multiplier', default=1.0,
+                 min=0.0, help="""
+Multiplier of the ServerGroupSoftAntiAffinityWeigher: how strongly a
+member of a ``soft-anti-affinity`` server group is drawn to the hosts that
+run the fewest members of its group.
+
+Possible values:
+
+* A non-negative float; 0 turns the preference off.
+
+Related options:
+
+* ``weight_classes`` must list ServerGroupSoftAntiAffinityWeigher.
 """),
     cfg.IntOpt('host_subset_size', default=1, min=1,
                help="""

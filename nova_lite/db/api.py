@@ -9,7 +9,6 @@ import datetime
 import functools
 import os
 import random
-import re
 import threading
 import time
 
@@ -20,6 +19,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy import orm
 
 from nova_lite import conf
+from nova_lite.db import instance_list_api
 from nova_lite.db import models
 from nova_lite import exception
 
@@ -311,41 +311,50 @@ def allocation_claim(compute_node_id, consumer_id, resources):
     :returns: True if claimed, False if the node cannot fit the request.
     """
     with transaction() as session:
-        node = session.get(models.ComputeNode, compute_node_id,
-                           with_for_update=True)
-        if node is None:
+        return allocation_claim_in_session(session, compute_node_id,
+                                           consumer_id, resources)
+
+
+def allocation_claim_in_session(session, compute_node_id, consumer_id,
+                                resources):
+    """The claim of :func:`allocation_claim` inside the caller's
+    transaction, so another check (a server group's rule) can be part of
+    the same atomic step; the caller retries on conflict."""
+    node = session.get(models.ComputeNode, compute_node_id,
+                       with_for_update=True)
+    if node is None:
+        return False
+    generation = node.generation
+    used = dict(session.execute(
+        sa.select(models.Allocation.resource_class,
+                  sa.func.sum(models.Allocation.used))
+        .where(models.Allocation.compute_node_id == compute_node_id,
+               models.Allocation.consumer_id != consumer_id)
+        .group_by(models.Allocation.resource_class)).all())
+    capacity = _capacity(node)
+    for rc, amount in resources.items():
+        if amount and (used.get(rc) or 0) + amount > capacity.get(rc, 0):
             return False
-        generation = node.generation
-        used = dict(session.execute(
-            sa.select(models.Allocation.resource_class,
-                      sa.func.sum(models.Allocation.used))
-            .where(models.Allocation.compute_node_id == compute_node_id,
-                   models.Allocation.consumer_id != consumer_id)
-            .group_by(models.Allocation.resource_class)).all())
-        capacity = _capacity(node)
-        for rc, amount in resources.items():
-            if amount and (used.get(rc) or 0) + amount > capacity.get(rc, 0):
-                return False
-        previous = session.scalars(sa.select(models.Allocation.id).where(
-            models.Allocation.consumer_id == consumer_id,
-            models.Allocation.compute_node_id == compute_node_id)).all()
-        if previous:
-            session.execute(sa.delete(models.Allocation).where(
-                models.Allocation.id.in_(previous)))
-        for rc, amount in resources.items():
-            if amount:
-                session.add(models.Allocation(
-                    compute_node_id=compute_node_id, consumer_id=consumer_id,
-                    resource_class=rc, used=amount))
-        result = session.execute(
-            sa.update(models.ComputeNode)
-            .where(models.ComputeNode.id == compute_node_id,
-                   models.ComputeNode.generation == generation)
-            .values(generation=generation + 1))
-        if result.rowcount != 1:
-            raise exception.ResourceProviderGenerationConflict(
-                host=node.host)
-        return True
+    previous = session.scalars(sa.select(models.Allocation.id).where(
+        models.Allocation.consumer_id == consumer_id,
+        models.Allocation.compute_node_id == compute_node_id)).all()
+    if previous:
+        session.execute(sa.delete(models.Allocation).where(
+            models.Allocation.id.in_(previous)))
+    for rc, amount in resources.items():
+        if amount:
+            session.add(models.Allocation(
+                compute_node_id=compute_node_id, consumer_id=consumer_id,
+                resource_class=rc, used=amount))
+    result = session.execute(
+        sa.update(models.ComputeNode)
+        .where(models.ComputeNode.id == compute_node_id,
+               models.ComputeNode.generation == generation)
+        .values(generation=generation + 1))
+    if result.rowcount != 1:
+        raise exception.ResourceProviderGenerationConflict(
+            host=node.host)
+    return True
 
 
 def allocation_delete_by_consumer(consumer_id):
@@ -502,6 +511,50 @@ def flavor_extra_specs_delete(flavorid, key):
                                                  extra_specs_key=key)
 
 
+def flavor_access_add(flavorid, project_id):
+    """Let ``project_id`` use the private flavor ``flavorid``.
+
+    :returns: the projects with access, after the change.
+    :raises: FlavorNotFound, FlavorAccessExists
+    """
+    with transaction() as session:
+        row = session.scalars(sa.select(models.Flavor)
+                              .filter_by(flavorid=flavorid)).first()
+        if row is None:
+            raise exception.FlavorNotFound(flavor_id=flavorid)
+        if any(access.project_id == project_id for access in row.projects):
+            raise exception.FlavorAccessExists(flavor_id=flavorid,
+                                               project_id=project_id)
+        row.projects.append(models.FlavorProject(project_id=project_id))
+        try:
+            session.flush()
+        except sa_exc.IntegrityError:
+            # NOTE: a concurrent add of the same pair won the race.
+            raise exception.FlavorAccessExists(flavor_id=flavorid,
+                                               project_id=project_id)
+        return [access.project_id for access in row.projects]
+
+
+def flavor_access_remove(flavorid, project_id):
+    """Take the private flavor ``flavorid`` away from ``project_id``.
+
+    :returns: the projects with access, after the change.
+    :raises: FlavorNotFound, FlavorAccessNotFound
+    """
+    with transaction() as session:
+        row = session.scalars(sa.select(models.Flavor)
+                              .filter_by(flavorid=flavorid)).first()
+        if row is None:
+            raise exception.FlavorNotFound(flavor_id=flavorid)
+        for access in list(row.projects):
+            if access.project_id == project_id:
+                row.projects.remove(access)
+                session.flush()
+                return [a.project_id for a in row.projects]
+        raise exception.FlavorAccessNotFound(flavor_id=flavorid,
+                                             project_id=project_id)
+
+
 # ---- key pairs -------------------------------------------------------------
 
 def key_pair_create(values):
@@ -529,14 +582,17 @@ def key_pair_get(user_id, name):
 
 
 def key_pair_get_all_by_user(user_id, limit=None, marker=None):
+    """A user's key pairs in Nova's page order (oldest first, by id);
+    ``marker`` is the name of the last key pair of the previous page."""
     with transaction() as session:
         query = (sa.select(models.KeyPair).filter_by(user_id=user_id)
-                 .order_by(models.KeyPair.name))
+                 .order_by(models.KeyPair.id))
         if marker is not None:
-            if not session.scalars(sa.select(models.KeyPair).filter_by(
-                    user_id=user_id, name=marker)).first():
+            marker_row = session.scalars(sa.select(models.KeyPair).filter_by(
+                user_id=user_id, name=marker)).first()
+            if marker_row is None:
                 raise exception.MarkerNotFound(marker=marker)
-            query = query.where(models.KeyPair.name > marker)
+            query = query.where(models.KeyPair.id > marker_row.id)
         if limit is not None:
             query = query.limit(limit)
         return list(session.scalars(query))
@@ -593,165 +649,21 @@ def instance_get_by_uuid(uuid, read_deleted='no'):
         return row
 
 
-def _apply_instance_filters(query, filters):
-    inst = models.Instance
-    for key in ('project_id', 'user_id', 'host', 'node', 'reservation_id',
-                'image_ref', 'availability_zone', 'key_name'):
-        if filters.get(key) is not None:
-            query = query.where(getattr(inst, key) == filters[key])
-    for key in ('vm_state', 'task_state'):
-        value = filters.get(key)
-        if value is None:
-            continue
-        values = value if isinstance(value, (list, tuple, set)) else [value]
-        clauses = []
-        concrete = [v for v in values if v is not None]
-        if concrete:
-            clauses.append(getattr(inst, key).in_(concrete))
-        if None in values:
-            clauses.append(getattr(inst, key).is_(None))
-        query = query.where(sa.or_(*clauses))
-    if filters.get('uuid'):
-        query = query.where(inst.uuid.in_(list(filters['uuid'])))
-    if filters.get('changes-since'):
-        query = query.where(
-            inst.updated_at >= _naive(filters['changes-since']))
-    if filters.get('changes-before'):
-        query = query.where(
-            inst.updated_at <= _naive(filters['changes-before']))
-    return query
-
-
-def _apply_tag_filters(query, filters):
-    """Nova's tag filters, each an EXISTS subquery of the same query.
-
-    ``tags``: every tag listed; ``tags-any``: at least one; ``not-tags``:
-    not all of them; ``not-tags-any``: none of them.
-    """
-    inst = models.Instance
-    tag = models.Tag.tag
-    if filters.get('tags'):
-        query = query.where(*[inst.tags.any(tag == t)
-                              for t in filters['tags']])
-    if filters.get('tags-any'):
-        query = query.where(inst.tags.any(tag.in_(filters['tags-any'])))
-    if filters.get('not-tags'):
-        query = query.where(sa.not_(sa.and_(
-            *[inst.tags.any(tag == t) for t in filters['not-tags']])))
-    if filters.get('not-tags-any'):
-        query = query.where(sa.not_(inst.tags.any(
-            tag.in_(filters['not-tags-any']))))
-    return query
-
-
-def _naive(moment):
-    """UTC without tzinfo, as the columns store datetimes."""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(datetime.timezone.utc).replace(
-            tzinfo=None)
-    return moment
-
-
-def _name_matcher(pattern):
-    try:
-        regex = re.compile(str(pattern))
-    except re.error:
-        return lambda name: str(pattern) in (name or '')
-    return lambda name: bool(regex.search(name or ''))
-
-
-_INSTANCE_SORT_KEYS = ('created_at', 'updated_at', 'display_name', 'uuid',
-                       'id', 'vm_state', 'task_state', 'power_state',
-                       'host', 'node', 'launched_at', 'terminated_at',
-                       'availability_zone', 'key_name', 'project_id',
-                       'user_id', 'hostname', 'image_ref',
-                       'instance_type_id', 'memory_mb', 'vcpus', 'root_gb',
-                       'locked', 'launch_index', 'reservation_id',
-                       'display_description', 'config_drive', 'progress')
-
-
 def instance_get_all(filters=None, limit=None, marker=None, sort_keys=None,
                      sort_dirs=None, read_deleted='no'):
     """Instances matching ``filters``, sorted, one page at a time.
 
-    Pagination is keyset-based: the page after ``marker`` (an instance
-    uuid) starts past the marker's sort values, so pages stay stable while
-    rows are added, and each page is one query.
+    Nova's server list filters, all in SQL, with keyset pagination: the
+    page after ``marker`` (an instance uuid) starts past the marker's sort
+    values, so each page is one query (see db/instance_list_api.py).
 
-    :raises: MarkerNotFound, InvalidSortKey
+    :raises: MarkerNotFound, InvalidSortKey, InvalidInput
     """
-    filters = dict(filters or {})
-    sort_keys = list(sort_keys or ['created_at'])
-    sort_dirs = list(sort_dirs or ['desc'] * len(sort_keys))
-    for key in sort_keys:
-        if key not in _INSTANCE_SORT_KEYS:
-            raise exception.InvalidSortKey()
-    if 'id' not in sort_keys:
-        sort_keys.append('id')
-        sort_dirs.append(sort_dirs[0] if sort_dirs else 'desc')
-    while len(sort_dirs) < len(sort_keys):
-        sort_dirs.append(sort_dirs[0])
-    name_match = (_name_matcher(filters['name'])
-                  if filters.get('name') else None)
-    inst = models.Instance
     with transaction() as session:
-        query = _apply_instance_filters(_instance_query(read_deleted),
-                                        filters)
-        if filters.get('metadata'):
-            for key, value in filters['metadata'].items():
-                query = query.where(inst.metadata_items.any(
-                    sa.and_(models.InstanceMetadata.key == key,
-                            models.InstanceMetadata.value == value)))
-        query = _apply_tag_filters(query, filters)
-        if marker is not None:
-            marker_row = session.scalars(
-                _instance_query('yes').filter_by(uuid=marker)).first()
-            if marker_row is None:
-                raise exception.MarkerNotFound(marker=marker)
-            query = query.where(_keyset_after(marker_row, sort_keys,
-                                              sort_dirs))
-        order = []
-        for key, direction in zip(sort_keys, sort_dirs):
-            column = getattr(inst, key)
-            order.append(column.desc() if direction == 'desc'
-                         else column.asc())
-        query = query.order_by(*order)
-        if name_match is None:
-            if limit is not None:
-                query = query.limit(limit)
-            return list(session.scalars(query))
-        rows = []
-        for row in session.scalars(query.execution_options(yield_per=500)):
-            if name_match(row.display_name):
-                rows.append(row)
-                if limit is not None and len(rows) >= limit:
-                    break
-        return rows
-
-
-def _keyset_after(marker_row, sort_keys, sort_dirs):
-    """WHERE clause selecting rows that sort strictly after ``marker_row``."""
-    inst = models.Instance
-    clauses = []
-    for i, key in enumerate(sort_keys):
-        equal = [getattr(inst, k) == getattr(marker_row, k)
-                 for k in sort_keys[:i]
-                 if getattr(marker_row, k) is not None]
-        column = getattr(inst, key)
-        value = getattr(marker_row, key)
-        if value is None:
-            # NOTE: NULLs sort first ascending on sqlite/MySQL; rows with a
-            # value come after a NULL marker in that direction.
-            if sort_dirs[i] == 'asc':
-                step = column.is_not(None)
-            else:
-                continue
-        elif sort_dirs[i] == 'desc':
-            step = sa.or_(column < value, column.is_(None))
-        else:
-            step = column > value
-        clauses.append(sa.and_(*equal, step))
-    return sa.or_(*clauses)
+        return instance_list_api.instance_get_all(
+            session, filters=filters, limit=limit, marker=marker,
+            sort_keys=sort_keys, sort_dirs=sort_dirs,
+            read_deleted=read_deleted)
 
 
 def instance_update(uuid, values, expected=None):
@@ -841,6 +753,9 @@ def instance_destroy(uuid):
             models.InstanceMetadata.instance_uuid == uuid))
         session.execute(sa.delete(models.Tag).where(
             models.Tag.resource_id == uuid))
+        # NOTE: a deleted server leaves its server group (Nova's members).
+        session.execute(sa.delete(models.InstanceGroupMember).where(
+            models.InstanceGroupMember.instance_uuid == uuid))
         session.flush()
         session.expunge(row)
         return row
@@ -1102,6 +1017,15 @@ def request_spec_get(instance_uuid):
         if row is None:
             raise exception.RequestSpecNotFound(instance_uuid=instance_uuid)
         return row
+
+
+def request_spec_get_all_by_instance_uuids(instance_uuids):
+    """The request specs of ``instance_uuids`` (those that have one)."""
+    with transaction() as session:
+        return list(session.scalars(
+            sa.select(models.RequestSpec).where(
+                models.RequestSpec.instance_uuid.in_(
+                    list(instance_uuids)))))
 
 
 def request_spec_update(instance_uuid, spec):

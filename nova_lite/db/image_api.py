@@ -40,6 +40,17 @@ _EXACT_FILTERS = ('id', 'name', 'status', 'visibility', 'owner',
                   'os_hash_value', 'min_ram', 'min_disk', 'protected',
                   'os_hidden')
 
+# Glance's comparison operators of the created_at/updated_at filters.
+TIME_OPERATORS = ('eq', 'neq', 'gt', 'gte', 'lt', 'lte')
+_TIME_OPERATORS = {
+    'eq': lambda column, when: column == when,
+    'neq': lambda column, when: column != when,
+    'gt': lambda column, when: column > when,
+    'gte': lambda column, when: column >= when,
+    'lt': lambda column, when: column < when,
+    'lte': lambda column, when: column <= when,
+}
+
 CORE_COLUMNS = ('id', 'name', 'disk_format', 'container_format', 'size',
                 'virtual_size', 'status', 'visibility', 'checksum',
                 'os_hash_algo', 'os_hash_value', 'min_disk', 'min_ram',
@@ -132,6 +143,12 @@ def _apply_filters(query, filters):
                 query = query.where(sa.exists().where(
                     models.ImageTag.image_id == models.Image.id,
                     models.ImageTag.value == tag))
+        elif name in ('created_at', 'updated_at'):
+            # NOTE: (operator, naive UTC datetime), parsed by the service
+            # from Glance's "gte:2016-06-29T16:13:07Z" syntax.
+            operator, when = value
+            column = _SORT_COLUMNS[name]
+            query = query.where(_TIME_OPERATORS[operator](column, when))
         elif name in _EXACT_FILTERS:
             query = query.where(getattr(models.Image, name) == value)
         else:

@@ -156,6 +156,13 @@ class Instance(Base, TimestampMixin):
         sa.Index('instances_updated_at_idx', 'updated_at'),
         sa.Index('instances_created_at_idx', 'created_at'),
         sa.Index('instances_reservation_id_idx', 'reservation_id'),
+        # The server list (migration 0010): default sort, changes-since.
+        sa.Index('instances_deleted_created_at_id_idx',
+                 'deleted', 'created_at', 'id'),
+        sa.Index('instances_project_id_deleted_created_at_id_idx',
+                 'project_id', 'deleted', 'created_at', 'id'),
+        sa.Index('instances_project_id_updated_at_idx',
+                 'project_id', 'updated_at'),
     )
     id = sa.Column(sa.Integer, primary_key=True)
     uuid = sa.Column(sa.String(36), nullable=False, unique=True)
@@ -434,3 +441,128 @@ class Quota(Base, TimestampMixin):
     project_id = sa.Column(sa.String(255), nullable=False)
     resource = sa.Column(sa.String(255), nullable=False)
     hard_limit = sa.Column(sa.Integer, nullable=False)
+
+
+# ---- resize: migrations -----------------------------------------------------
+
+class Migration(Base, TimestampMixin):
+    """One move of an instance between hosts (here: a resize), Nova's
+    ``migrations`` table; ``deleted`` is the row's id once deleted."""
+    __tablename__ = 'migrations'
+    __table_args__ = (
+        sa.UniqueConstraint('uuid', name='uniq_migrations0uuid'),
+        sa.Index('migrations_instance_uuid_and_status_idx', 'deleted',
+                 'instance_uuid', 'status'),
+        sa.Index('migrations_by_host_nodes_and_status_idx', 'deleted',
+                 'source_compute', 'dest_compute', 'status'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    uuid = sa.Column(sa.String(36), nullable=False)
+    source_compute = sa.Column(sa.String(255))
+    dest_compute = sa.Column(sa.String(255))
+    source_node = sa.Column(sa.String(255))
+    dest_node = sa.Column(sa.String(255))
+    dest_host = sa.Column(sa.String(255))
+    old_instance_type_id = sa.Column(sa.Integer)
+    new_instance_type_id = sa.Column(sa.Integer)
+    instance_uuid = sa.Column(sa.String(36), nullable=False)
+    status = sa.Column(sa.String(255), nullable=False)
+    migration_type = sa.Column(sa.String(32), nullable=False)
+    user_id = sa.Column(sa.String(255))
+    project_id = sa.Column(sa.String(255))
+    deleted_at = sa.Column(sa.DateTime)
+    deleted = sa.Column(sa.Integer, nullable=False, default=0,
+                        server_default='0')
+
+
+# ---- host aggregates (and through them, availability zones) ----------------
+
+class Aggregate(Base, TimestampMixin):
+    """A named group of compute hosts with metadata, for admins only.
+
+    Removed for good on delete (Nova refuses to delete one with hosts, so
+    nothing points at a deleted aggregate). The ``availability_zone`` key of
+    its metadata puts its hosts in that zone.
+    """
+    __tablename__ = 'aggregates'
+    id = sa.Column(sa.Integer, primary_key=True)
+    uuid = sa.Column(sa.String(36), nullable=False, unique=True)
+    name = sa.Column(sa.String(255), nullable=False, unique=True)
+    hosts = orm.relationship(
+        'AggregateHost', cascade='all, delete-orphan', lazy='selectin',
+        order_by='AggregateHost.id')
+    metadata_items = orm.relationship(
+        'AggregateMetadata', cascade='all, delete-orphan', lazy='selectin',
+        order_by='AggregateMetadata.key')
+
+
+class AggregateHost(Base, TimestampMixin):
+    """A compute host (a service's host name) in an aggregate."""
+    __tablename__ = 'aggregate_hosts'
+    __table_args__ = (
+        sa.UniqueConstraint('aggregate_id', 'host',
+                            name='uniq_aggregate_hosts0aggregate_id0host'),
+        sa.Index('aggregate_hosts_host_idx', 'host'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    aggregate_id = sa.Column(
+        sa.Integer, sa.ForeignKey('aggregates.id', ondelete='CASCADE'),
+        nullable=False)
+    host = sa.Column(sa.String(255), nullable=False)
+
+
+class AggregateMetadata(Base, TimestampMixin):
+    """One key of an aggregate's metadata."""
+    __tablename__ = 'aggregate_metadata'
+    __table_args__ = (
+        sa.UniqueConstraint('aggregate_id', 'key',
+                            name='uniq_aggregate_metadata0aggregate_id0key'),
+        sa.Index('aggregate_metadata_key_idx', 'key'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    aggregate_id = sa.Column(
+        sa.Integer, sa.ForeignKey('aggregates.id', ondelete='CASCADE'),
+        nullable=False)
+    key = sa.Column(sa.String(255), nullable=False)
+    value = sa.Column(sa.String(255), nullable=False)
+
+
+# ---- server groups ---------------------------------------------------------
+
+class InstanceGroup(Base, TimestampMixin):
+    """A server group: one policy (and its rules) over its members."""
+
+    __tablename__ = 'instance_groups'
+    __table_args__ = (
+        sa.UniqueConstraint('uuid', name='uniq_instance_groups0uuid'),
+        sa.Index('instance_groups_project_id_idx', 'project_id'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    uuid = sa.Column(sa.String(36), nullable=False)
+    name = sa.Column(sa.String(255))
+    user_id = sa.Column(sa.String(255))
+    project_id = sa.Column(sa.String(255))
+    policy = sa.Column(sa.String(255), nullable=False)
+    # NOTE: JSON, e.g. {"max_server_per_host": 3} (2.64).
+    rules = sa.Column(sa.Text)
+    # NOTE: bumped by every claim for a member: the first write of the
+    # claim transaction, so claims into one group queue up on this row
+    # (sqlite has no row locks: there it takes the database write lock).
+    generation = sa.Column(sa.Integer, nullable=False, default=0)
+    members = orm.relationship(
+        'InstanceGroupMember', lazy='selectin', viewonly=True,
+        order_by='InstanceGroupMember.id')
+
+
+class InstanceGroupMember(Base, TimestampMixin):
+    __tablename__ = 'instance_group_member'
+    __table_args__ = (
+        sa.UniqueConstraint('instance_uuid',
+                            name='uniq_instance_group_member0instance_uuid'),
+        sa.Index('instance_group_member_group_idx', 'group_id'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    group_id = sa.Column(
+        sa.Integer, sa.ForeignKey('instance_groups.id', ondelete='CASCADE'),
+        nullable=False)
+    instance_uuid = sa.Column(sa.String(36), nullable=False)

@@ -53,12 +53,15 @@ class API:
         """
         return self._get_remote(context, image_id)
 
-    def list(self, context, filters=None, max_pages=100):
+    def list(self, context, filters=None, max_pages=100, limit=None):
         """The images the caller can see, following Glance's ``next``
         links for at most ``max_pages`` pages.
 
         :param filters: Glance v2 list query parameters, e.g.
-            ``{'name': 'cirros', 'status': 'active'}``.
+            ``{'name': 'cirros', 'status': 'active'}`` (``marker`` too).
+        :param limit: at most this many images (None: all pages).
+        :raises: ImageServiceRequestFailed when the service refuses the
+            query (4xx, e.g. an unknown marker).
         :raises: ImageServiceUnavailable when no image service answers.
         """
         path = '/v2/images'
@@ -66,12 +69,32 @@ class API:
             path += '?' + urllib.parse.urlencode(sorted(filters.items()))
         images = []
         for _page in range(max_pages):
-            body = self._request(context, path)
+            body = self._request(context, path, refuse_4xx=True)
             images.extend(body.get('images', []))
             path = body.get('next')
-            if not path:
+            if not path or (limit is not None and len(images) >= limit):
                 break
-        return images
+        return images if limit is None else images[:limit]
+
+    def update_properties(self, context, image_id, set_properties=None,
+                          remove=()):
+        """``PATCH /v2/images/{id}``: add or replace the custom properties
+        ``set_properties`` and remove those named in ``remove``, at once.
+
+        :returns: the image body after the change.
+        :raises ImageServiceRequestFailed: the service refused it (403 for
+            an image the caller does not own, 404 for one it cannot see).
+        :raises ImageServiceUnavailable: no image service answered.
+        """
+        changes = [{'op': 'add', 'path': '/%s' % key, 'value': value}
+                   for key, value in sorted((set_properties or {}).items())]
+        changes += [{'op': 'remove', 'path': '/%s' % key}
+                    for key in sorted(remove)]
+        return self._send(
+            context, 'PATCH', '/v2/images/%s' % image_id,
+            json.dumps(changes).encode(),
+            {'Content-Type':
+             'application/openstack-images-v2.1-json-patch'})
 
     def create(self, context, image):
         """``POST /v2/images``: a new image record (``queued``, no data).
@@ -237,8 +260,12 @@ class API:
         except _NotFound:
             raise exception.ImageNotFound(image_id=image_id)
 
-    def _request(self, context, path):
-        """GET ``path`` from the first image service that answers."""
+    def _request(self, context, path, refuse_4xx=False):
+        """GET ``path`` from the first image service that answers.
+
+        :param refuse_4xx: raise ImageServiceRequestFailed for a 4xx
+            answer other than 404 instead of trying the next service.
+        """
         last_error = None
         for server in _api_servers():
             request = urllib.request.Request(server.rstrip('/') + path)
@@ -250,6 +277,10 @@ class API:
             except urllib.error.HTTPError as error:
                 if error.code == 404:
                     raise _NotFound()
+                if refuse_4xx and 400 <= error.code < 500:
+                    raise exception.ImageServiceRequestFailed(
+                        method='GET', url=request.full_url,
+                        status=error.code, reason=_error_text(error))
                 last_error = error
             except (urllib.error.URLError, OSError, ValueError) as error:
                 last_error = error
@@ -290,6 +321,23 @@ class API:
                 last_error = error
             LOG.warning('Image service %s failed: %s', server, last_error)
         raise exception.ImageServiceUnavailable(reason=str(last_error))
+
+
+# NOTE: the attributes of Glance v2's image schema; every other key of an
+# image body is a custom property, which Nova calls the image's
+# "properties" (its "metadata" in the API).
+BASE_PROPERTIES = frozenset((
+    'id', 'name', 'status', 'visibility', 'protected', 'os_hidden',
+    'checksum', 'os_hash_algo', 'os_hash_value', 'owner', 'size',
+    'virtual_size', 'container_format', 'disk_format', 'created_at',
+    'updated_at', 'tags', 'direct_url', 'min_ram', 'min_disk', 'self',
+    'file', 'schema', 'locations', 'stores'))
+
+
+def properties_of(image):
+    """The custom properties of a Glance v2 image body."""
+    return {key: value for key, value in image.items()
+            if key not in BASE_PROPERTIES}
 
 
 def _error_text(error):

@@ -6,6 +6,7 @@
 
 
 def register_all():
+    __import__('nova_lite.objects.aggregate')
     __import__('nova_lite.objects.allocation')
     __import__('nova_lite.objects.compute_node')
     __import__('nova_lite.objects.flavor')
@@ -13,7 +14,9 @@ def register_all():
     __import__('nova_lite.objects.instance')
     __import__('nova_lite.objects.instance_action')
     __import__('nova_lite.objects.instance_fault')
+    __import__('nova_lite.objects.instance_group')
     __import__('nova_lite.objects.keypair')
+    __import__('nova_lite.objects.migration')
     __import__('nova_lite.objects.network')
     __import__('nova_lite.objects.request_spec')
     __import__('nova_lite.objects.selection')

@@ -87,6 +87,22 @@ class Flavor(base.NovaObject, base.TimestampedObject):
         self.obj_reset_changes(['extra_specs'])
         return self.extra_specs
 
+    def add_access(self, project_id):
+        """Let ``project_id`` use this (private) flavor.
+
+        :raises: FlavorNotFound, FlavorAccessExists
+        """
+        self.projects = db.flavor_access_add(self.flavorid, project_id)
+        self.obj_reset_changes(['projects'])
+
+    def remove_access(self, project_id):
+        """Take this flavor away from ``project_id``.
+
+        :raises: FlavorNotFound, FlavorAccessNotFound
+        """
+        self.projects = db.flavor_access_remove(self.flavorid, project_id)
+        self.obj_reset_changes(['projects'])
+
     def delete_extra_spec(self, key):
         db.flavor_extra_specs_delete(self.flavorid, key)
         specs = dict(self.extra_specs)
@@ -105,7 +121,9 @@ class FlavorList(base.ObjectListBase, base.NovaObject):
     def get_all(cls, context, inactive=False, filters=None,
                 sort_key='flavorid', sort_dir='asc', limit=None,
                 marker=None):
-        project_id = None if context.is_admin else context.project_id
+        # NOTE: as in Nova, "public" lists also show the private flavors
+        # the caller's project may use, an admin's project included.
+        project_id = context.project_id
         rows = db.flavor_get_all(inactive=inactive, filters=filters,
                                  sort_key=sort_key, sort_dir=sort_dir,
                                  limit=limit, marker=marker,

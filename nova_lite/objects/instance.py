@@ -7,6 +7,7 @@ from oslo_versionedobjects import fields
 
 from nova_lite import conf
 from nova_lite.db import api as db
+from nova_lite.db import usage_api as usage_db
 from nova_lite import exception
 from nova_lite.network import model as network_model
 from nova_lite.objects import base
@@ -28,6 +29,9 @@ _COLUMNS = (
     'access_ip_v6', 'locked', 'locked_by', 'progress')
 
 OPTIONAL_ATTRS = ('fault',)
+# NOTE: a list looks the faults of the whole page up at once; None from it
+# means "no fault", not "ask the database again for this one".
+_FAULT_NOT_LOOKED_UP = object()
 
 
 @base.NovaObjectRegistry.register
@@ -106,7 +110,7 @@ class Instance(base.NovaObject, base.TimestampedObject):
 
     @classmethod
     def _from_row(cls, context, row, obj=None, expected_attrs=None,
-                  fault=None):
+                  fault=_FAULT_NOT_LOOKED_UP):
         obj = super()._from_row(context, row, obj)
         obj.deleted = bool(row.deleted)
         obj.flavor = flavor_obj.Flavor.obj_from_primitive(
@@ -118,7 +122,7 @@ class Instance(base.NovaObject, base.TimestampedObject):
         obj.network_info = network_model.NetworkInfo.hydrate(
             row.network_info)
         if expected_attrs and 'fault' in expected_attrs:
-            if fault is None:
+            if fault is _FAULT_NOT_LOOKED_UP:
                 fault = db.instance_fault_get_latest([row.uuid]).get(row.uuid)
             obj.fault = (fault_obj.InstanceFault._from_row(context, fault)
                          if fault is not None else None)
@@ -237,3 +241,20 @@ class InstanceList(base.ObjectListBase, base.NovaObject):
     @base.remotable_classmethod
     def get_by_host(cls, context, host):
         return cls.get_by_filters(context, {'host': host})
+
+    @base.remotable_classmethod
+    def get_active_by_window_joined(cls, context, begin, end=None,
+                                    project_id=None, limit=None,
+                                    marker=None):
+        """Instances, deleted ones included, that ran at some point
+        between ``begin`` and ``end`` (see ``db.usage_api``).
+
+        :raises: MarkerNotFound
+        """
+        rows = usage_db.instance_get_active_by_window(
+            begin, end=end, project_id=project_id, limit=limit,
+            marker=marker)
+        result = cls(context, objects=[
+            Instance._from_row(context, row) for row in rows])
+        result.obj_reset_changes()
+        return result

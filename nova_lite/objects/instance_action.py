@@ -3,6 +3,7 @@
 from oslo_versionedobjects import fields
 
 from nova_lite.db import api as db
+from nova_lite.db import instance_action_api as instance_action_db
 from nova_lite.objects import base
 
 
@@ -45,6 +46,16 @@ class InstanceActionList(base.ObjectListBase, base.NovaObject):
     @base.remotable_classmethod
     def get_by_instance_uuid(cls, context, instance_uuid):
         rows = db.action_get_by_instance(instance_uuid)
+        return cls._from_rows(context, InstanceAction, rows)
+
+    @classmethod
+    def get_page_by_instance_uuid(cls, context, instance_uuid, limit=None,
+                                  marker=None, changes_since=None,
+                                  changes_before=None):
+        """One page of the actions, newest first (2.58, 2.66)."""
+        rows = instance_action_db.action_get_page(
+            instance_uuid, limit=limit, marker=marker,
+            changes_since=changes_since, changes_before=changes_before)
         return cls._from_rows(context, InstanceAction, rows)
 
 

@@ -7,6 +7,7 @@ from oslo_versionedobjects import fields
 
 from nova_lite import conf
 from nova_lite.db import api as db
+from nova_lite.db import service_api
 from nova_lite.objects import base
 
 CONF = conf.CONF
@@ -66,6 +67,23 @@ class Service(base.NovaObject, base.TimestampedObject):
     @base.remotable
     def destroy(self):
         db.service_destroy(self.id)
+
+    # ---- os-services management ----
+
+    @base.remotable_classmethod
+    def get_by_uuid(cls, context, service_uuid):
+        """:raises: ServiceNotFound"""
+        return cls._from_row(context,
+                             service_api.service_get_by_uuid(service_uuid))
+
+    @base.remotable
+    def destroy_with_host(self, compute_binary):
+        """Delete the service and, if it is ``compute_binary``, its
+        compute nodes and aggregate membership.
+
+        :raises: ComputeServiceInUse while instances are on the host
+        """
+        service_api.service_destroy_with_host(self.id, compute_binary)
 
     def is_up(self):
         """Whether the last heartbeat is recent enough, and not forced down."""

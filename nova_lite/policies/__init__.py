@@ -3,9 +3,12 @@
 import itertools
 
 from nova_lite.policies import admin_actions
+from nova_lite.policies import aggregates
 from nova_lite.policies import availability_zone
 from nova_lite.policies import base
 from nova_lite.policies import console_output
+from nova_lite.policies import deferred_delete
+from nova_lite.policies import flavor_access
 from nova_lite.policies import flavor_extra_specs
 from nova_lite.policies import flavor_manage
 from nova_lite.policies import floating_ip_pools
@@ -15,13 +18,18 @@ from nova_lite.policies import ips
 from nova_lite.policies import keypairs
 from nova_lite.policies import limits
 from nova_lite.policies import lock_server
+from nova_lite.policies import migrations
 from nova_lite.policies import networks
 from nova_lite.policies import pause_server
 from nova_lite.policies import quota_sets
+from nova_lite.policies import rescue
+from nova_lite.policies import server_groups
 from nova_lite.policies import server_metadata
 from nova_lite.policies import server_tags
 from nova_lite.policies import servers
 from nova_lite.policies import services
+from nova_lite.policies import shelve
+from nova_lite.policies import simple_tenant_usage
 from nova_lite.policies import suspend_server
 
 
@@ -31,10 +39,12 @@ def list_rules():
         availability_zone.list_rules(),
         servers.list_rules(),
         server_metadata.list_rules(),
+        server_groups.list_rules(),
         server_tags.list_rules(),
         console_output.list_rules(),
         flavor_manage.list_rules(),
         flavor_extra_specs.list_rules(),
+        flavor_access.list_rules(),
         keypairs.list_rules(),
         limits.list_rules(),
         hypervisors.list_rules(),
@@ -46,6 +56,12 @@ def list_rules():
         pause_server.list_rules(),
         suspend_server.list_rules(),
         lock_server.list_rules(),
+        migrations.list_rules(),
         admin_actions.list_rules(),
+        shelve.list_rules(),
+        rescue.list_rules(),
+        deferred_delete.list_rules(),
         services.list_rules(),
+        aggregates.list_rules(),
+        simple_tenant_usage.list_rules(),
     ))

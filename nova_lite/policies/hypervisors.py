@@ -24,6 +24,10 @@ rules = [
         PREFIX % 'show', base.ADMIN, 'Show details for a hypervisor.',
         [{'method': 'GET', 'path': PATH + '/{hypervisor_id}'}]),
     policy.DocumentedRuleDefault(
+        PREFIX % 'uptime', base.ADMIN,
+        'Show the uptime of a hypervisor (removed in 2.88: show has it).',
+        [{'method': 'GET', 'path': PATH + '/{hypervisor_id}/uptime'}]),
+    policy.DocumentedRuleDefault(
         PREFIX % 'search', base.ADMIN,
         'Search hypervisor by hypervisor_hostname pattern.',
         [{'method': 'GET',

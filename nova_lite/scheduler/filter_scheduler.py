@@ -7,6 +7,7 @@ from oslo_utils import excutils
 
 from nova_lite import conf
 from nova_lite.db import api as db
+from nova_lite.db import server_group_api as group_db
 from nova_lite import exception
 from nova_lite import objects
 from nova_lite.scheduler import filters as filters_mod
@@ -23,6 +24,7 @@ MAX_HOSTS_NAMED = 10
 
 IGNORE_HOSTS = 'ignore_hosts'
 FORCE_HOSTS = 'force_hosts/force_nodes'
+REQUESTED_DESTINATION = 'requested_destination'
 CLAIM = 'allocation claim'
 CLAIM_LOST = 'free space taken by a concurrent request'
 
@@ -106,6 +108,7 @@ class FilterScheduler:
                 reason='select_destinations needs an instance uuid per '
                        'instance to place')
         host_states = self.host_manager.get_host_states(context)
+        host_manager_mod.set_group_members(host_states, spec_obj)
         resources = utils.resources_from_spec(spec_obj)
         claimed = []
         selections = []
@@ -131,6 +134,7 @@ class FilterScheduler:
                                                 spec_obj)
         subset_size = CONF.filter_scheduler.host_subset_size
         lost = []
+        group_lost = []
         chosen = None
         while weighed:
             # NOTE: a random pick among the best few keeps concurrent
@@ -138,8 +142,18 @@ class FilterScheduler:
             pick = random.choice(weighed[:subset_size])
             weighed.remove(pick)
             try:
-                claimed = db.allocation_claim(pick.obj.compute_node_id,
-                                              instance_uuid, resources)
+                claimed = group_db.allocation_claim(
+                    _group_uuid(spec_obj), pick.obj.compute_node_id,
+                    instance_uuid, resources)
+            except exception.GroupAffinityViolation as error:
+                # NOTE: a concurrent request placed a member of the group
+                # since the host states were read: the claim, not the
+                # filter, kept the rule; the explanation names the filter.
+                LOG.info('Claim for instance %s on %s broke its server '
+                         'group policy: %s', instance_uuid, pick.obj.name,
+                         error.format_message())
+                group_lost.append((pick.obj, error.kwargs['reason']))
+                continue
             except exception.DBRetryExhausted:
                 # NOTE: so contended that the claim kept losing races:
                 # as good as taken, so try the next host.
@@ -152,6 +166,9 @@ class FilterScheduler:
             refused.add(pick.obj.compute_node_id)
             lost.append((pick.obj, CLAIM_LOST))
         if chosen is None:
+            if group_lost:
+                runs.append(filters_mod.FilterRun(
+                    _group_filter_name(spec_obj), group_lost))
             if lost:
                 claim_run = filters_mod.FilterRun(CLAIM, lost)
                 if runs and runs[0].name == CLAIM:
@@ -167,6 +184,7 @@ class FilterScheduler:
                         reason)
             raise exception.NoValidHost(reason=reason)
         chosen.consume(resources)
+        _add_group_member(spec_obj, chosen, instance_uuid)
         LOG.info('Instance %s claimed on %s; filters: %s', instance_uuid,
                  chosen.name, ', '.join('%s removed %d' % (
                      run.name, run.removed_count) for run in runs))
@@ -194,7 +212,7 @@ class FilterScheduler:
         if ignore:
             hosts, removed = self._split(
                 hosts, lambda h: not _matches(ignore, h.host),
-                'already tried')
+                'already tried or moving away')
             runs.append(filters_mod.FilterRun(IGNORE_HOSTS, removed))
         force_hosts = {h.lower() for h in
                        spec_obj.get_default('force_hosts') or []}
@@ -209,6 +227,19 @@ class FilterScheduler:
                                 _matches(force_nodes, h.nodename))),
                 'not the forced host')
             runs.append(filters_mod.FilterRun(FORCE_HOSTS, removed))
+        destination = spec_obj.get_default('requested_destination')
+        if destination:
+            # NOTE: unlike a forced host, a requested destination (2.74)
+            # still has to pass the filters.
+            hosts, removed = self._split(
+                hosts,
+                lambda h: ((not destination.get('host') or
+                            h.host == destination['host']) and
+                           (not destination.get('node') or
+                            h.nodename == destination['node'])),
+                'not the requested destination')
+            runs.append(filters_mod.FilterRun(REQUESTED_DESTINATION,
+                                              removed))
         hosts, filter_runs = filters_mod.run_filters(self.filters, hosts,
                                                      spec_obj, forced=forced)
         return hosts, runs + filter_runs
@@ -243,3 +274,29 @@ class FilterScheduler:
                 # the one the caller must see.
                 LOG.exception('Could not release the claim of instance %s',
                               instance_uuid)
+
+
+# ---- server groups ---------------------------------------------------------
+
+def _group_uuid(spec_obj):
+    group = spec_obj.get_default('instance_group')
+    return group.uuid if group is not None else None
+
+
+def _group_filter_name(spec_obj):
+    """The filter that stands for the group's policy in explanations."""
+    group = spec_obj.get_default('instance_group')
+    if group is not None and group.policy == group_db.AFFINITY:
+        return 'ServerGroupAffinityFilter'
+    return 'ServerGroupAntiAffinityFilter'
+
+
+def _add_group_member(spec_obj, host_state, instance_uuid):
+    """Count a claimed member for the rest of the request."""
+    group = spec_obj.get_default('instance_group')
+    if group is None:
+        return
+    host_state.group_members.add(instance_uuid)
+    hosts = set(group.hosts if group.obj_attr_is_set('hosts') else [])
+    hosts.add(host_state.host)
+    group.hosts = sorted(hosts)

@@ -5,6 +5,7 @@ from oslo_serialization import jsonutils
 
 from nova_lite import conf
 from nova_lite.db import api as db
+from nova_lite.db import server_group_api as group_db
 from nova_lite import objects
 from nova_lite.scheduler import utils
 
@@ -20,14 +21,23 @@ COMPUTE_BINARY = 'nova-lite-compute'
 _HV_TYPES = {'qemu': ('qemu', 'kvm'), 'kvm': ('kvm', 'qemu')}
 
 
-def availability_zone_of(host):
-    """The availability zone a compute host is in.
-
-    The one place that decides it: every host is in
-    ``[DEFAULT] default_availability_zone`` until host aggregates exist,
-    which will look the host up here.
-    """
+def availability_zone_of(host, aggregates=()):
+    """The availability zone a compute host is in: the one the first of
+    its ``aggregates`` with a zone names (the aggregate API keeps them in
+    agreement), else ``[DEFAULT] default_availability_zone``."""
+    for aggregate in aggregates:
+        if aggregate.availability_zone:
+            return aggregate.availability_zone
     return CONF.default_availability_zone
+
+
+def aggregates_by_host(context):
+    """``{host: [Aggregate]}`` from one read of every aggregate."""
+    by_host = {}
+    for aggregate in objects.AggregateList.get_all(context):
+        for host in aggregate.hosts:
+            by_host.setdefault(host, []).append(aggregate)
+    return by_host
 
 
 def _load_cpu_info(text):
@@ -92,6 +102,11 @@ class HostState:
         self.supported_instances = _supported_instances(
             self.hypervisor_type, self.cpu_info)
         self.availability_zone = availability_zone
+        # NOTE: uuids of the request's server group's members that hold a
+        # claim here; set by set_group_members.
+        self.group_members = set()
+        # NOTE: the host aggregates the host is in, set by HostManager.
+        self.aggregates = []
         self.service = service
         if service is None:
             self.service_up = False
@@ -145,8 +160,9 @@ class HostManager:
     def get_host_states(self, context):
         """One :class:`HostState` per compute node, ordered by node id.
 
-        Three queries whatever the number of hosts: compute nodes, compute
-        services, allocation usages. A node without a compute service
+        A fixed number of queries whatever the number of hosts: compute
+        nodes, compute services, allocation usages, aggregates (with their
+        hosts and metadata). A node without a compute service
         record is kept (as down) so an explanation can name it.
 
         :returns: a list of HostState.
@@ -156,12 +172,36 @@ class HostManager:
                     objects.ServiceList.get_all(context,
                                                 binary=COMPUTE_BINARY)}
         usages = db.allocation_usages()
+        host_aggregates = aggregates_by_host(context)
         states = []
         for node in nodes:
             service = services.get(node.host)
             if service is None:
                 LOG.warning('Compute node %s has no %s service record',
                             node.hypervisor_hostname, COMPUTE_BINARY)
-            states.append(HostState(node, service, usages.get(node.id),
-                                    availability_zone_of(node.host)))
+            aggregates = host_aggregates.get(node.host, [])
+            state = HostState(node, service, usages.get(node.id),
+                              availability_zone_of(node.host, aggregates))
+            state.aggregates = aggregates
+            states.append(state)
         return states
+
+
+def set_group_members(host_states, spec_obj):
+    """Tell each host state which members of the request's server group
+    hold a claim on it, and the group where it runs (one query).
+
+    Sets ``HostState.group_members`` and ``spec_obj.instance_group.hosts``;
+    nothing when the request joins no group.
+    """
+    group = spec_obj.get_default('instance_group')
+    if group is None:
+        return
+    by_node = group_db.instance_group_members_by_node(group.uuid)
+    hosts = set()
+    for host_state in host_states:
+        members = by_node.get(host_state.compute_node_id, set())
+        host_state.group_members = set(members)
+        if members:
+            hosts.add(host_state.host)
+    group.hosts = sorted(hosts)

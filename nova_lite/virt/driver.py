@@ -207,6 +207,14 @@ class ComputeDriver:
         """Undo :meth:`suspend`. After return the guest is RUNNING."""
         raise NotImplementedError()
 
+    def get_host_uptime(self):
+        """:returns: how long the host has been up, as uptime(1) says it
+            (time, uptime, users, load averages).
+
+        :raises HostUptimeNotAvailable: the host could not tell.
+        """
+        raise NotImplementedError()
+
     def get_console_output(self, context, instance):
         """:returns: the end of the guest's serial console log as text
             (at most about 100 KiB; '' while nothing was written).
@@ -215,6 +223,90 @@ class ComputeDriver:
 
         :raises InstanceNotFoundOnHypervisor: no such guest.
         :raises ConsoleNotAvailable: the guest has no console log.
+        """
+        raise NotImplementedError()
+
+    # ---- snapshot and rescue ----------------------------------------------
+
+    def snapshot(self, context, instance, image_id, update_task_state):
+        """Copy the guest's root disk into the queued image ``image_id``.
+
+        Calls ``update_task_state(task_state=IMAGE_PENDING_UPLOAD)`` once
+        the disk is about to be copied and ``update_task_state(
+        task_state=IMAGE_UPLOADING, expected_state=IMAGE_PENDING_UPLOAD)``
+        before the upload, as Nova's drivers do. After return the image is
+        ``active`` with data that boots (a running guest runs again, a
+        stopped one stays stopped).
+
+        :raises InstanceNotFoundOnHypervisor: no such guest.
+        :raises UnexpectedTaskStateError: from the callback, when a newer
+            request (a delete) overtook the snapshot.
+        """
+        raise NotImplementedError()
+
+    def rescue(self, context, instance, network_info, image_meta,
+               rescue_password):
+        """Boot the guest from ``image_meta`` (an ImageMeta) with its own
+        root disk attached second. After return the guest is RUNNING in
+        rescue mode; :meth:`unrescue` undoes it.
+
+        :raises InstanceNotFoundOnHypervisor: no such guest.
+        """
+        raise NotImplementedError()
+
+    def unrescue(self, context, instance):
+        """Boot the guest from its own disks again, as before
+        :meth:`rescue`; the rescue disk is removed. After return the
+        guest is RUNNING.
+
+        :raises InstanceNotFoundOnHypervisor: no such guest.
+        """
+        raise NotImplementedError()
+
+    # ---- resize -------------------------------------------------------------
+
+    def migrate_disk_and_power_off(self, context, instance, dest, flavor,
+                                   network_info, block_device_info=None,
+                                   timeout=0, retry_interval=0):
+        """Source side of a resize: stop the guest (cleanly within
+        ``timeout`` as :meth:`power_off`) and set its disks aside for
+        ``dest``, the destination host (possibly this one).
+
+        After return the guest is SHUTDOWN and its old disks and
+        definition are kept until :meth:`confirm_migration` drops them or
+        :meth:`finish_revert_migration` brings them back.
+
+        :param flavor: the new flavor.
+        :returns: disk info (a JSON string) for :meth:`finish_migration`.
+        :raises ResizeError: the resize cannot be done (e.g. a smaller
+            root disk); the guest is then untouched.
+        :raises InstanceNotFoundOnHypervisor: no such guest.
+        """
+        raise NotImplementedError()
+
+    def finish_migration(self, context, migration, instance, disk_info,
+                         network_info, image_meta, resize_instance,
+                         block_device_info=None, power_on=True):
+        """Destination side of a resize: a guest of ``instance.flavor``
+        (the new one) on the disks the source set aside, grown to the new
+        root size when ``resize_instance``.
+
+        After return the guest is RUNNING (SHUTDOWN if not ``power_on``).
+        """
+        raise NotImplementedError()
+
+    def confirm_migration(self, context, migration, instance, network_info):
+        """Source side of a confirm: drop what
+        :meth:`migrate_disk_and_power_off` set aside. Idempotent."""
+        raise NotImplementedError()
+
+    def finish_revert_migration(self, context, instance, network_info,
+                                migration, block_device_info=None,
+                                power_on=True):
+        """Source side of a revert (after the destination destroyed its
+        guest): the old guest with its old disks and definition again.
+
+        After return the guest is RUNNING (SHUTDOWN if not ``power_on``).
         """
         raise NotImplementedError()
 

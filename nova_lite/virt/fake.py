@@ -2,13 +2,17 @@
 
 import collections
 import json
+import os
+import tempfile
 import threading
 
 from oslo_log import log as logging
 
 from nova_lite.compute import power_state
+from nova_lite.compute import task_states
 from nova_lite.conf import CONF
 from nova_lite import exception
+from nova_lite.image import glance
 from nova_lite import utils
 from nova_lite.virt import driver
 
@@ -20,6 +24,9 @@ READY_MARKER = 'NOVA-LITE-GUEST-READY'
 POWEROFF_MARKER = 'NOVA-LITE-GUEST-POWEROFF'
 # A console log is bounded, as the libvirt driver bounds what it reads.
 MAX_CONSOLE_LINES = 1000
+# What a fake host answers for its uptime, in uptime(1)'s shape.
+FAKE_UPTIME = (' 08:32:11 up 93 days, 18:25, 12 users,  load average:'
+               ' 0.20, 0.12, 0.14')
 
 
 class FakeInstance:
@@ -31,6 +38,7 @@ class FakeInstance:
         self.flavor = flavor
         self.state = state
         self.console = collections.deque(maxlen=MAX_CONSOLE_LINES)
+        self.rescued = False
 
     def boot(self):
         """Start (again): RUNNING, and the boot lines on the console."""
@@ -68,6 +76,9 @@ class FakeDriver(driver.ComputeDriver):
         # a green lock anyway.
         self._lock = threading.Lock()
         self._instances = {}
+        # NOTE: guests a resize set aside on this (source) host, by uuid,
+        # until the resize is confirmed or reverted.
+        self._resize_saved = {}
         self._host = None
 
     @property
@@ -204,8 +215,107 @@ class FakeDriver(driver.ComputeDriver):
     def resume(self, instance):
         self._set_state(instance, power_state.RUNNING)
 
+    def get_host_uptime(self):
+        """A fixed uptime(1) line: a fake host is always up this long."""
+        return FAKE_UPTIME
+
     def get_console_output(self, context, instance):
         """The guest's console: its boot and shutdown lines, newest last."""
         with self._lock:
             lines = list(self._get(instance).console)
         return ''.join(line + '\n' for line in lines)
+
+    # ---- snapshot and rescue ----------------------------------------------
+
+    def snapshot(self, context, instance, image_id, update_task_state):
+        """Upload a few bytes naming the guest, so the image goes active
+        as a real snapshot's would; each step takes
+        ``power_action_delay``."""
+        with self._lock:
+            self._get(instance)
+        update_task_state(task_state=task_states.IMAGE_PENDING_UPLOAD)
+        self._power_action_delay()
+        update_task_state(task_state=task_states.IMAGE_UPLOADING,
+                          expected_state=task_states.IMAGE_PENDING_UPLOAD)
+        self._power_action_delay()
+        fd, path = tempfile.mkstemp(prefix='fake-snapshot-')
+        try:
+            with os.fdopen(fd, 'wb') as f:
+                f.write(('fake snapshot of instance %s\n'
+                         % instance.uuid).encode() * 16)
+            glance.API().upload(context, image_id, path)
+        finally:
+            os.unlink(path)
+
+    def rescue(self, context, instance, network_info, image_meta,
+               rescue_password):
+        self._power_action_delay()
+        with self._lock:
+            guest = self._get(instance)
+            guest.halt(clean=False)
+            guest.console.append('fake hypervisor: rescue boot of %s from '
+                                 'image %s' % (instance.uuid, image_meta.id))
+            guest.boot()
+            guest.rescued = True
+
+    def unrescue(self, context, instance):
+        self._power_action_delay()
+        with self._lock:
+            guest = self._get(instance)
+            guest.halt(clean=False)
+            guest.boot()
+            guest.rescued = False
+
+    # ---- resize ------------------------------------------------------------
+    #
+    # NOTE: as on libvirt, the stopped guest stays listed on its source
+    # until the resize is confirmed (or reverted), with a copy set aside
+    # for the revert; on one host the new guest takes its place.
+
+    def migrate_disk_and_power_off(self, context, instance, dest, flavor,
+                                   network_info, block_device_info=None,
+                                   timeout=0, retry_interval=0):
+        """Stop the guest and set a copy aside; takes
+        ``power_action_delay``."""
+        if flavor.root_gb and flavor.root_gb < instance.flavor.root_gb:
+            raise exception.ResizeError(reason='Unable to resize disk down.')
+        self._power_action_delay()
+        with self._lock:
+            guest = self._get(instance)
+            guest.halt(clean=bool(timeout))
+            saved = FakeInstance(guest.name, guest.uuid, guest.flavor,
+                                 guest.state)
+            saved.console.extend(guest.console)
+            self._resize_saved[instance.uuid] = saved
+        return json.dumps({'source': self._nodename,
+                           'root_gb': instance.flavor.root_gb})
+
+    def finish_migration(self, context, migration, instance, disk_info,
+                         network_info, image_meta, resize_instance,
+                         block_device_info=None, power_on=True):
+        self._power_action_delay()
+        with self._lock:
+            guest = FakeInstance(instance.name, instance.uuid,
+                                 instance.flavor, power_state.SHUTDOWN)
+            self._instances[instance.uuid] = guest
+            if power_on:
+                guest.boot()
+
+    def confirm_migration(self, context, migration, instance, network_info):
+        with self._lock:
+            self._resize_saved.pop(instance.uuid, None)
+            if migration.source_compute != migration.dest_compute:
+                self._instances.pop(instance.uuid, None)
+
+    def finish_revert_migration(self, context, instance, network_info,
+                                migration, block_device_info=None,
+                                power_on=True):
+        self._power_action_delay()
+        with self._lock:
+            guest = self._resize_saved.pop(instance.uuid, None)
+            if guest is None:
+                raise exception.InstanceNotFoundOnHypervisor(
+                    instance_id=instance.uuid)
+            self._instances[instance.uuid] = guest
+            if power_on:
+                guest.boot()

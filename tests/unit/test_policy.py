@@ -43,6 +43,8 @@ def test_admin_is_the_admin_role(roles, is_admin):
     ('os_compute_api:servers:delete', False, True, True),
     ('os_compute_api:servers:index:get_all_tenants', False, False, True),
     ('os_compute_api:servers:create:forced_host', False, False, True),
+    ('compute:servers:create:requested_destination', False, False, True),
+    ('os_compute_api:os-flavor-manage:update', False, False, True),
     ('os_compute_api:os-flavor-manage:create', False, False, True),
     ('os_compute_api:os-flavor-extra-specs:index', True, True, True),
     ('os_compute_api:os-flavor-extra-specs:create', False, False, True),

@@ -12,8 +12,8 @@ import re
 from nova_lite import exception
 
 # NOTE: one entry per microversion, in order; the text is what a client sees
-# change when it asks for that version. nova-lite stops where the features it
-# implements stop; later issues append and raise MAX_VERSION with them.
+# change when it asks for that version. docs/microversions.md says where
+# nova-lite serves each one, or that its resource is not part of nova-lite.
 VERSIONS = [
     ('2.1', 'Initial version: the v2.0 API with strict input validation.'),
     ('2.2', 'Keypair type (ssh, x509); keypair create 201, delete 204.'),
@@ -67,6 +67,85 @@ VERSIONS = [
              'global request id.'),
     ('2.47', 'Servers embed the flavor (vcpus, ram, disk, ephemeral, swap, '
              'original_name, extra_specs) instead of linking to it.'),
+    ('2.48', 'Server diagnostics have a standard, driver-independent '
+             'format.'),
+    ('2.49', 'Volume attach accepts a device tag.'),
+    ('2.50', 'Quota class sets show server_groups and server_group_members '
+             'and drop the network quotas.'),
+    ('2.51', 'volume-extended external event; instance action show lists '
+             'events for every user (traceback for admins only).'),
+    ('2.52', 'Tags may be given when creating a server.'),
+    ('2.53', 'Services and hypervisors are identified by uuid; PUT '
+             '/os-services/{id} replaces the enable/disable/force-down '
+             'calls.'),
+    ('2.54', 'Rebuild may set a new key pair (key_name).'),
+    ('2.55', 'Flavors have a description (create, update with PUT, show).'),
+    ('2.56', 'Cold migrate accepts a target host.'),
+    ('2.57', 'personality is gone from create and rebuild; rebuild accepts '
+             'user_data; personality limits and quotas are gone.'),
+    ('2.58', 'Instance actions list: limit, marker, changes-since; actions '
+             'show updated_at.'),
+    ('2.59', 'Migrations list: limit, marker, changes-since; migrations '
+             'show uuid.'),
+    ('2.60', 'Multi-attach volumes.'),
+    ('2.61', 'Flavor views include extra_specs (when policy allows).'),
+    ('2.62', 'Instance action events show host (policy-controlled) and '
+             'hostId.'),
+    ('2.63', 'trusted_image_certificates at create and rebuild, shown in '
+             'server views.'),
+    ('2.64', 'Server groups take one policy plus rules instead of a list '
+             'of policies.'),
+    ('2.65', 'Abort live migrations that are queued or preparing.'),
+    ('2.66', 'changes-before filter on servers, instance actions and '
+             'migrations lists.'),
+    ('2.67', 'block_device_mapping_v2 accepts volume_type.'),
+    ('2.68', 'Forced live migration and forced evacuate are gone.'),
+    ('2.69', 'Minimal server and service records when a cell is down.'),
+    ('2.70', 'Device tags shown for volume attachments and interfaces.'),
+    ('2.71', 'Server show, update and rebuild list the server_groups the '
+             'server belongs to.'),
+    ('2.72', 'Create servers with ports that have a resource request.'),
+    ('2.73', 'Lock takes a locked_reason, shown in server views; locked '
+             'is a servers list filter and sort key.'),
+    ('2.74', 'Create accepts host and hypervisor_hostname (admin) to pick '
+             'the destination.'),
+    ('2.75', 'Unknown query or body parameters are 400; update and rebuild '
+             'answer with the full server; flavor swap defaults to 0; '
+             'hypervisors always list servers.'),
+    ('2.76', 'power-update external event.'),
+    ('2.77', 'Unshelve accepts an availability_zone.'),
+    ('2.78', 'Server NUMA topology sub-resource.'),
+    ('2.79', 'Volume attachments take and show delete_on_termination.'),
+    ('2.80', 'Migrations show user_id and project_id and can be filtered '
+             'by them.'),
+    ('2.81', 'Pre-cache images on the hosts of an aggregate.'),
+    ('2.82', 'accelerator-request-bound external event.'),
+    ('2.83', 'Non-admins may filter servers by more fields '
+             '(availability_zone, key_name, vm_state, ...).'),
+    ('2.84', 'Instance action events show details (the fault message).'),
+    ('2.85', 'Update a volume attachment\'s delete_on_termination.'),
+    ('2.86', 'Known flavor extra spec keys are validated.'),
+    ('2.87', 'Rescue of volume-backed servers.'),
+    ('2.88', 'Hypervisors drop the resource usage fields, statistics and '
+             'the uptime call; uptime moves into hypervisor show.'),
+    ('2.89', 'Volume attachments show attachment_id and bdm_uuid, drop '
+             'id.'),
+    ('2.90', 'hostname at create, update and rebuild; '
+             'OS-EXT-SRV-ATTR:hostname visible to every user.'),
+    ('2.91', 'Unshelve to a host; unshelve may pin or unpin the '
+             'availability zone.'),
+    ('2.92', 'Key pairs can only be imported (no generation); names allow '
+             '"@" and ".".'),
+    ('2.93', 'Rebuild of volume-backed servers.'),
+    ('2.94', 'hostname may be a fully qualified domain name.'),
+    ('2.95', 'Evacuated servers that were stopped stay stopped.'),
+    ('2.96', 'Server show and detail report pinned_availability_zone.'),
+    ('2.97', 'Server shares (virtiofs) sub-resource.'),
+    ('2.98', 'The server\'s image in show and detail embeds its '
+             'properties.'),
+    ('2.99', 'spice-direct console type.'),
+    ('2.100', 'Server show, detail, update and rebuild report the '
+              'scheduler_hints given at create.'),
 ]
 
 MIN_VERSION = VERSIONS[0][0]

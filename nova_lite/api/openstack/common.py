@@ -1,6 +1,5 @@
 """Helpers shared by controllers: server status, pagination, links."""
 
-import collections
 import re
 import urllib.parse as urlparse
 
@@ -325,8 +324,12 @@ class ViewBuilder(object):
                         collection_name, str(identifier))
 
     def _get_next_link(self, request, identifier, collection_name):
-        params = collections.OrderedDict(sorted(request.params.items()))
-        params['marker'] = identifier
+        # NOTE: repeated parameters (sort_key/sort_dir pairs) are kept, in
+        # their order: the next page must sort as this one did.
+        params = sorted(((key, value) for key, value in
+                         request.params.items() if key != 'marker'),
+                        key=lambda item: item[0])
+        params.append(('marker', identifier))
         prefix = self._update_compute_link_prefix(request.application_url)
         url = url_join(prefix, self._get_project_id(request),
                        collection_name)

@@ -5,11 +5,14 @@ without authentication, as in Nova, so a client can discover the API
 before it has a token. Everything under ``/v2.1/`` goes to the API
 application with ``/v2.1`` moved into SCRIPT_NAME, so links the API builds
 from the request's application URL keep any prefix it is mounted under.
+``/networking/`` goes, the same way, to the read-only networks view
+clients without a catalog look networks up in (``networking.py``).
 """
 
 import webob.dec
 
 from nova_lite.api.openstack.compute import versions
+from nova_lite.api.openstack import networking
 from nova_lite.api.openstack import wsgi
 
 API_PREFIX = '/v2.1'
@@ -17,8 +20,9 @@ API_PREFIX = '/v2.1'
 
 class URLMap(object):
 
-    def __init__(self, api_app):
+    def __init__(self, api_app, networking_app=None):
         self.api_app = api_app
+        self.networking_app = networking_app
         self.versions = wsgi.Resource(versions.Versions())
         self.version_v21 = wsgi.Resource(versions.VersionsController())
 
@@ -32,6 +36,10 @@ class URLMap(object):
         if path.startswith(API_PREFIX + '/'):
             req.path_info_pop()
             return req.get_response(self.api_app)
+        if (self.networking_app is not None and
+                (path + '/').startswith(networking.PREFIX + '/')):
+            req.path_info_pop()
+            return req.get_response(self.networking_app)
         return wsgi.fault(404)
 
     @staticmethod

@@ -37,6 +37,16 @@ def _request_of(args, kwargs):
     return kwargs['req'] if 'req' in kwargs else args[1]
 
 
+def _applies(req, min_ver, max_ver):
+    """Whether the request's microversion lies in [min_ver, max_ver].
+
+    The version documents are served before any microversion is
+    negotiated (a null version): their one schema always applies.
+    """
+    version = req.api_version_request
+    return version.is_null() or version.matches(min_ver, max_ver)
+
+
 def schema(request_body_schema, min_version=None, max_version=None):
     """Validate the request body against ``request_body_schema``."""
     validator = validators.SchemaValidator(request_body_schema, is_body=True)
@@ -46,7 +56,7 @@ def schema(request_body_schema, min_version=None, max_version=None):
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
             req = _request_of(args, kwargs)
-            if req.api_version_request.matches(min_ver, max_ver):
+            if _applies(req, min_ver, max_ver):
                 validator.validate(kwargs.get('body'))
             return func(*args, **kwargs)
 
@@ -84,7 +94,7 @@ def query_schema(query_params_schema, min_version=None, max_version=None):
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
             req = _request_of(args, kwargs)
-            if req.api_version_request.matches(min_ver, max_ver):
+            if _applies(req, min_ver, max_ver):
                 validator.validate(req.GET.dict_of_lists())
                 _strip_additional_query_parameters(query_params_schema, req)
             return func(*args, **kwargs)
@@ -122,7 +132,7 @@ def response_body_schema(response_schema, min_version=None,
             if mode == 'ignore':
                 return result
             req = _request_of(args, kwargs)
-            if not req.api_version_request.matches(min_ver, max_ver):
+            if not _applies(req, min_ver, max_ver):
                 return result
             try:
                 validator.validate(_response_body(result))

@@ -10,6 +10,7 @@ import urllib.parse
 
 from oslo_log import log as logging
 from oslo_utils import strutils
+from oslo_utils import timeutils
 from oslo_utils import uuidutils
 import webob
 import webob.exc
@@ -108,6 +109,23 @@ def _int_param(value, message):
         raise webob.exc.HTTPBadRequest(explanation=message)
 
 
+def _time_param(name, value):
+    """``[operator:]ISO 8601 time`` -> (operator, naive UTC datetime), as
+    Glance reads its created_at/updated_at filters.
+
+    :raises: HTTPBadRequest
+    """
+    operator, sep, when = value.partition(':')
+    if not sep or operator not in db.TIME_OPERATORS:
+        operator, when = 'eq', value
+    try:
+        parsed = timeutils.normalize_time(timeutils.parse_isotime(when))
+    except ValueError:
+        raise webob.exc.HTTPBadRequest(
+            explanation='Invalid time format for %s.' % name)
+    return operator, parsed
+
+
 def _bool_param(name, value):
     try:
         return strutils.bool_from_string(value, strict=True)
@@ -177,6 +195,8 @@ def parse_filters(params):
         elif name in ('min_ram', 'min_disk'):
             filters[name] = _int_param(
                 value, 'Invalid value for %s filter: %s' % (name, value))
+        elif name in ('created_at', 'updated_at'):
+            filters[name] = _time_param(name, value)
         elif name in ('protected', 'os_hidden'):
             filters[name] = _bool_param(name, value)
         elif name == 'status':

@@ -17,6 +17,12 @@ BUILTIN_FILTERS = {
     'ImagePropertiesFilter':
         'nova_lite.scheduler.filters.image_props_filter:'
         'ImagePropertiesFilter',
+    'ServerGroupAffinityFilter':
+        'nova_lite.scheduler.filters.affinity_filter:'
+        'ServerGroupAffinityFilter',
+    'ServerGroupAntiAffinityFilter':
+        'nova_lite.scheduler.filters.affinity_filter:'
+        'ServerGroupAntiAffinityFilter',
 }
 
 

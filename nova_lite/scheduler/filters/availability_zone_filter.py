@@ -6,6 +6,10 @@ from nova_lite.scheduler import filters
 class AvailabilityZoneFilter(filters.BaseHostFilter):
     """Removes hosts outside the request's availability zone.
 
+    A host's zone is the ``availability_zone`` metadata of its host
+    aggregate, else ``[DEFAULT] default_availability_zone``: the host
+    manager works it out for every host from one read of the aggregates
+    (``host_manager.availability_zone_of``), so this filter makes no query.
     A request without a zone may land anywhere. For an admin's
     ``zone:host[:node]`` only the zone counts here: the host part is the
     API's to turn into force_hosts/force_nodes.

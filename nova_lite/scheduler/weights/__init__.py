@@ -9,6 +9,12 @@ NAMESPACE = 'nova_lite.scheduler.weights'
 BUILTIN_WEIGHERS = {
     'RAMWeigher': 'nova_lite.scheduler.weights.ram:RAMWeigher',
     'CPUWeigher': 'nova_lite.scheduler.weights.cpu:CPUWeigher',
+    'ServerGroupSoftAffinityWeigher':
+        'nova_lite.scheduler.weights.affinity:'
+        'ServerGroupSoftAffinityWeigher',
+    'ServerGroupSoftAntiAffinityWeigher':
+        'nova_lite.scheduler.weights.affinity:'
+        'ServerGroupSoftAntiAffinityWeigher',
 }
 
 

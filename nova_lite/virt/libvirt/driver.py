@@ -21,6 +21,8 @@ from nova_lite.virt.libvirt import designer
 from nova_lite.virt.libvirt import host as libvirt_host
 from nova_lite.virt.libvirt import imagebackend
 from nova_lite.virt.libvirt import imagecache
+from nova_lite.virt.libvirt import rescue as libvirt_rescue
+from nova_lite.virt.libvirt import snapshot as libvirt_snapshot
 
 LOG = logging.getLogger(__name__)
 
@@ -30,6 +32,8 @@ SPAWN_RUNNING_TIMEOUT = 60
 POLL_INTERVAL = 0.5
 # NOTE: a console log can grow without bound; the API only shows its end.
 MAX_CONSOLE_BYTES = 100 * 1024
+# NOTE: uptime(1) answers at once; this only bounds a host in trouble.
+UPTIME_TIMEOUT = 10
 # NOTE: what the designer was told at spawn, kept in the instance directory
 # for the operations that must generate the guest again (Nova keeps it in
 # the instance's system_metadata, which a driver cannot write here).
@@ -525,6 +529,19 @@ class LibvirtDriver(driver.ComputeDriver):
         guest = self._host.get_guest(instance)
         self._launch_and_wait(guest, instance)
 
+    def get_host_uptime(self):
+        """What uptime(1) says on this host (the hypervisor runs here).
+
+        :raises HostUptimeNotAvailable: uptime failed or is missing.
+        """
+        try:
+            result = utils.execute(['env', 'LANG=C', 'uptime'],
+                                   timeout=UPTIME_TIMEOUT)
+        except exception.InternalError as error:
+            raise exception.HostUptimeNotAvailable(
+                host=CONF.host, reason=error.format_message())
+        return result.stdout.rstrip('\n')
+
     def get_console_output(self, context, instance):
         """The last ``MAX_CONSOLE_BYTES`` of the serial console log.
 
@@ -554,3 +571,129 @@ class LibvirtDriver(driver.ComputeDriver):
         LOG.info('Console log of instance %s does not exist (yet)',
                  instance.uuid)
         return ''
+
+    # ---- resize (helper A) --------------------------------------------------
+    #
+    # NOTE: the instance directory is set aside as ``<dir>_resize`` and a
+    # new directory gets copies of the disks and config drive, as Nova's
+    # driver does. The copy is a plain file copy: on one host (or hosts
+    # sharing ``state_path``, as namespaced lab hosts do) the destination
+    # reads the source's files directly; Nova copies over ssh instead.
+
+    def _resize_dir(self, instance):
+        return self._instance_dir(instance) + '_resize'
+
+    def migrate_disk_and_power_off(self, context, instance, dest, flavor,
+                                   network_info, block_device_info=None,
+                                   timeout=0, retry_interval=0):
+        """Stop the guest and set its directory aside; see the base class.
+
+        :raises ResizeError: the new flavor's root disk is smaller (a
+            qcow2 cannot shrink under a filesystem), before anything.
+        """
+        old_root = instance.flavor.root_gb
+        if flavor.root_gb and flavor.root_gb < old_root:
+            raise exception.ResizeError(reason='Unable to resize disk down.')
+        self.power_off(instance, timeout, retry_interval)
+        instance_dir = self._instance_dir(instance)
+        saved = self._resize_dir(instance)
+        if os.path.exists(saved):
+            # NOTE: a resize that failed half way left it; the live
+            # directory is the one to keep.
+            shutil.rmtree(saved)
+        os.rename(instance_dir, saved)
+        LOG.info('Instance %s powered off; its disks are set aside in %s',
+                 instance.uuid, saved)
+        return json.dumps({'source_dir': saved, 'source_host': CONF.host})
+
+    def finish_migration(self, context, migration, instance, disk_info,
+                         network_info, image_meta, resize_instance,
+                         block_device_info=None, power_on=True):
+        """The guest of the new flavor on copies of the old disks; see the
+        base class. The root disk grows to the new ``root_gb`` with
+        ``qemu-img resize``; vCPUs and memory come from the new domain
+        definition."""
+        info = json.loads(disk_info)
+        source_dir = info['source_dir']
+        instance_dir = self._instance_dir(instance)
+        started = time.monotonic()
+        if not os.path.isdir(source_dir):
+            raise exception.ResizeError(
+                reason='the disks of instance %s are not readable on this '
+                       'host (%s); resize between hosts needs a shared '
+                       'state_path' % (instance.uuid, source_dir))
+        utils.ensure_tree(instance_dir)
+        for name in os.listdir(source_dir):
+            if name.startswith('console'):
+                continue
+            source = os.path.join(source_dir, name)
+            if os.path.isfile(source):
+                shutil.copy2(source, os.path.join(instance_dir, name))
+        root = designer.root_disk_path(instance_dir)
+        new_size = instance.flavor.root_gb * imagebackend.GiB
+        if resize_instance and new_size:
+            current = imagebackend.qemu_img_info(root, 'qcow2')[
+                'virtual-size']
+            if new_size > current:
+                utils.execute((imagebackend.QEMU_IMG, 'resize', '-f',
+                               'qcow2', root, str(new_size)),
+                              imagebackend.QEMU_IMG_TIMEOUT)
+        boot_info = self._load_boot_info(instance)
+        if network_info:
+            boot_info['network_info'] = list(network_info)
+            self._save_boot_info(instance, boot_info)
+        guest = self._host.write_instance_config(
+            self._guest_xml(instance, boot_info))
+        if power_on:
+            self._start_again(guest, instance, network_info)
+        LOG.info('Instance %s resized to %d MiB, %d vCPU(s), %d GiB in '
+                 '%.2f s', instance.uuid, instance.flavor.memory_mb,
+                 instance.flavor.vcpus, instance.flavor.root_gb,
+                 time.monotonic() - started)
+
+    def confirm_migration(self, context, migration, instance, network_info):
+        """Drop the set-aside directory (and, when the guest moved to
+        another host, its old definition here)."""
+        if migration.source_compute != migration.dest_compute:
+            try:
+                self._host.get_guest(instance).delete_configuration()
+            except exception.InstanceNotFoundOnHypervisor:
+                pass
+        shutil.rmtree(self._resize_dir(instance), ignore_errors=True)
+
+    def finish_revert_migration(self, context, instance, network_info,
+                                migration, block_device_info=None,
+                                power_on=True):
+        """The set-aside directory back in place and the guest defined
+        from it with the (restored) old flavor; see the base class."""
+        saved = self._resize_dir(instance)
+        instance_dir = self._instance_dir(instance)
+        if not os.path.isdir(saved):
+            raise exception.InstanceNotFoundOnHypervisor(
+                instance_id=instance.uuid)
+        if os.path.exists(instance_dir):
+            shutil.rmtree(instance_dir)
+        os.rename(saved, instance_dir)
+        guest = self._host.write_instance_config(
+            self._guest_xml(instance, self._load_boot_info(instance)))
+        if power_on:
+            self._start_again(guest, instance, network_info)
+
+    # ---- snapshot and rescue ----------------------------------------------
+
+    def snapshot(self, context, instance, image_id, update_task_state):
+        """Flatten the root disk into image ``image_id``; see the base
+        class and :mod:`nova_lite.virt.libvirt.snapshot`."""
+        libvirt_snapshot.snapshot(self, context, instance, image_id,
+                                  update_task_state)
+
+    def rescue(self, context, instance, network_info, image_meta,
+               rescue_password):
+        """Boot from the rescue image, own disk second; see
+        :mod:`nova_lite.virt.libvirt.rescue`."""
+        libvirt_rescue.rescue(self, context, instance, network_info,
+                              image_meta)
+
+    def unrescue(self, context, instance):
+        """Boot from the instance's own definition again."""
+        libvirt_rescue.unrescue(self, context, instance)

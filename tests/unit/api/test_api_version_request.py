@@ -64,6 +64,6 @@ def test_history_is_consecutive_and_ends_at_max():
     for earlier, later in zip(versions, versions[1:]):
         assert later.ver_major == earlier.ver_major
         assert later.ver_minor == earlier.ver_minor + 1
-    assert avr.MAX_VERSION == avr.VERSIONS[-1][0] == '2.47'
+    assert avr.MAX_VERSION == avr.VERSIONS[-1][0] == '2.100'
     assert avr.MIN_VERSION == '2.1'
     assert all(text.strip() for _, text in avr.VERSIONS)

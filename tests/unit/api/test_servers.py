@@ -66,7 +66,8 @@ def test_create(client):
         'access_ip_v4': '1.2.3.4', 'access_ip_v6': None,
         'config_drive': None, 'requested_networks': None,
         'scheduler_hints': {}, 'admin_password': server['adminPass'],
-        'return_reservation_id': False}
+        'return_reservation_id': False, 'tags': None, 'hostname': None,
+        'requested_host': None, 'requested_hypervisor_hostname': None}
 
 
 def test_create_keeps_given_password(client):

@@ -154,6 +154,8 @@ def test_all_claims_refused(scheduler, ctxt, monkeypatch):
         'No valid host was found. There are 2 compute hosts: '
         'ComputeFilter removed 0, ResourceFitFilter removed 0, '
         'AvailabilityZoneFilter removed 0, ImagePropertiesFilter removed 0, '
+        'ServerGroupAntiAffinityFilter removed 0, '
+        'ServerGroupAffinityFilter removed 0, '
         'allocation claim removed 2 (host-a: free space taken by a '
         'concurrent request; host-b: free space taken by a concurrent '
         'request).')
@@ -211,8 +213,9 @@ def test_ignore_hosts(scheduler, ctxt):
         scheduler, ctxt, make_spec(ignore_hosts=['host-a', 'host-b'],
                                    **SMALL))
     assert message == ('No valid host was found. There are 2 compute hosts: '
-                       'ignore_hosts removed 2 (host-a: already tried; '
-                       'host-b: already tried).')
+                       'ignore_hosts removed 2 (host-a: already tried or '
+                       'moving away; host-b: already tried or moving '
+                       'away).')
 
 
 def test_force_hosts_skip_filters_but_not_resources(scheduler,

@@ -22,6 +22,7 @@ class AdminActionsController(wsgi.Controller):
     @wsgi.expected_errors((400, 404))
     @wsgi.action('os-resetState')
     @validation.schema(schema.reset_state)
+    @validation.response_body_schema(schema.reset_state_response)
     def _reset_state(self, req, id, body):
         """Set vm_state to active or error and clear the task state."""
         context = req.environ['nova.context']

@@ -1,5 +1,10 @@
 """The /os-availability-zone controller: zones, and (for admins) the
-hosts and services in each."""
+hosts and services in each.
+
+A compute host's zone is the one its host aggregate names, else
+``[DEFAULT] default_availability_zone``; other services are in the
+internal zone (see compute/aggregates.py).
+"""
 
 from nova_lite.api.openstack.compute.schemas import availability_zone \
     as schema
@@ -25,6 +30,7 @@ class AvailabilityZoneController(wsgi.Controller):
 
     @wsgi.expected_errors(())
     @validation.query_schema(schema.index_query)
+    @validation.response_body_schema(schema.index_response)
     def index(self, req):
         """Zones servers can ask for (the internal zone is left out)."""
         context = req.environ['nova.context']
@@ -40,18 +46,21 @@ class AvailabilityZoneController(wsgi.Controller):
 
     @wsgi.expected_errors(())
     @validation.query_schema(schema.detail_query)
+    @validation.response_body_schema(schema.detail_response)
     def detail(self, req):
         """Every zone; available ones with their enabled services by host."""
         context = req.environ['nova.context']
         context.can(POLICY % 'detail', target={})
         elevated = context.elevated()
+        services = self.host_api.service_get_all(elevated)
+        zones = self.host_api.host_zones(elevated)
         available, not_available = self.host_api.get_availability_zones(
             elevated)
         zone_hosts = {}
-        for service in self.host_api.service_get_all(elevated):
+        for service in services:
             if service.disabled:
                 continue
-            zone = self.host_api.service_zone(service)
+            zone = self.host_api.service_zone(service, zones)
             host = zone_hosts.setdefault(zone, {}).setdefault(
                 service.host, {})
             host[service.binary] = {

@@ -28,6 +28,7 @@ class ConsoleOutputController(wsgi.Controller):
     @wsgi.expected_errors((404, 409, 501))
     @wsgi.action('os-getConsoleOutput')
     @validation.schema(schema.get_console_output)
+    @validation.response_body_schema(schema.get_console_output_response)
     def get_console_output(self, req, id, body):
         """``{"output": text}``: the log, or its last ``length`` lines."""
         context = req.environ['nova.context']

@@ -17,6 +17,7 @@ class FlavorManageController(wsgi.Controller):
 
     @wsgi.response(202)
     @wsgi.expected_errors(404)
+    @validation.response_body_schema(schema.delete_response)
     def delete(self, req, id):
         """Delete a flavor; servers that use it keep their copy."""
         context = req.environ['nova.context']
@@ -25,7 +26,14 @@ class FlavorManageController(wsgi.Controller):
         flavor.destroy()
 
     @wsgi.expected_errors((400, 409))
-    @validation.schema(schema.create)
+    @validation.schema(schema.create, '2.1', '2.54')
+    @validation.schema(schema.create_v255, '2.55')
+    @validation.response_body_schema(schema.create_response, '2.1', '2.54')
+    @validation.response_body_schema(schema.create_response_v255,
+                                     '2.55', '2.60')
+    @validation.response_body_schema(schema.create_response_v261,
+                                     '2.61', '2.74')
+    @validation.response_body_schema(schema.create_response_v275, '2.75')
     def create(self, req, body):
         """Create a flavor (200, the full flavor, as in Nova)."""
         context = req.environ['nova.context']
@@ -49,4 +57,22 @@ class FlavorManageController(wsgi.Controller):
                 vals.get('os-flavor-access:is_public', True)),
             description=vals.get('description'))
         flavor.create()
+        return self._view_builder.show(req, flavor)
+
+    @wsgi.api_version('2.55')
+    @wsgi.expected_errors((400, 404))
+    @validation.schema(schema.update_v255)
+    @validation.response_body_schema(schema.create_response_v255,
+                                     '2.55', '2.60')
+    @validation.response_body_schema(schema.create_response_v261,
+                                     '2.61', '2.74')
+    @validation.response_body_schema(schema.create_response_v275, '2.75')
+    def update(self, req, id, body):
+        """Change a flavor's description (2.55); the rest of a flavor
+        never changes."""
+        context = req.environ['nova.context']
+        context.can(fm_policies.PREFIX % 'update', target={})
+        flavor = objects.Flavor.get_by_flavor_id(context, id)
+        flavor.description = body['flavor']['description']
+        flavor.save()
         return self._view_builder.show(req, flavor)

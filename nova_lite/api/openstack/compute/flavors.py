@@ -18,22 +18,49 @@ class FlavorsController(wsgi.Controller):
     _view_builder_class = views_flavors.ViewBuilder
 
     @wsgi.expected_errors(400)
-    @validation.query_schema(schema.index_query)
+    @validation.query_schema(schema.index_query, '2.1', '2.74')
+    @validation.query_schema(schema.index_query_v275, '2.75')
+    @validation.response_body_schema(schema.index_response,
+                                     '2.1', '2.54')
+    @validation.response_body_schema(schema.index_response_v255,
+                                     '2.55')
     def index(self, req):
         """Brief list: id, name, links."""
         return self._view_builder.index(req, self._get_flavors(req))
 
     @wsgi.expected_errors(400)
-    @validation.query_schema(schema.index_query)
+    @validation.query_schema(schema.index_query, '2.1', '2.74')
+    @validation.query_schema(schema.index_query_v275, '2.75')
+    @validation.response_body_schema(schema.detail_response,
+                                     '2.1', '2.54')
+    @validation.response_body_schema(schema.detail_response_v255,
+                                     '2.55', '2.60')
+    @validation.response_body_schema(schema.detail_response_v261,
+                                     '2.61', '2.74')
+    @validation.response_body_schema(schema.detail_response_v275,
+                                     '2.75')
     def detail(self, req):
         """Full list."""
         return self._view_builder.detail(req, self._get_flavors(req))
 
     @wsgi.expected_errors(404)
+    @validation.query_schema(schema.show_query)
+    @validation.response_body_schema(schema.show_response,
+                                     '2.1', '2.54')
+    @validation.response_body_schema(schema.show_response_v255,
+                                     '2.55', '2.60')
+    @validation.response_body_schema(schema.show_response_v261,
+                                     '2.61', '2.74')
+    @validation.response_body_schema(schema.show_response_v275,
+                                     '2.75')
     def show(self, req, id):
-        """One flavor, disabled and private ones included."""
+        """One flavor, disabled ones included; a private one only to
+        admins and the projects it was given to (404 to others, as Nova
+        does)."""
         context = req.environ['nova.context']
         flavor = objects.Flavor.get_by_flavor_id(context, id)
+        if not is_visible(context, flavor):
+            raise exception.FlavorNotFound(flavor_id=id)
         return self._view_builder.show(req, flavor)
 
     def _get_flavors(self, req):
@@ -69,6 +96,13 @@ class FlavorsController(wsgi.Controller):
         except exception.MarkerNotFound:
             raise webob.exc.HTTPBadRequest(
                 explanation='marker [%s] not found' % marker)
+
+
+def is_visible(context, flavor):
+    """Whether ``context`` may see ``flavor``: a public one, or a private
+    one as an admin or a project on its access list."""
+    return (flavor.is_public or context.is_admin or
+            context.project_id in (flavor.projects or []))
 
 
 def _parse_is_public(is_public):

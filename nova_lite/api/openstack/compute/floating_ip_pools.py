@@ -20,6 +20,7 @@ class FloatingIPPoolsController(wsgi.Controller):
     @wsgi.api_version('2.1', networks.MAX_PROXY_API_SUPPORT_VERSION)
     @wsgi.expected_errors(())
     @validation.query_schema(schema.index_query)
+    @validation.response_body_schema(schema.index_response)
     def index(self, req):
         context = req.environ['nova.context']
         context.can(fip_policies.POLICY_NAME, target={})
@@ -28,6 +29,7 @@ class FloatingIPPoolsController(wsgi.Controller):
     @wsgi.api_version('2.36')
     @wsgi.expected_errors(404)
     @validation.query_schema(schema.index_query)
+    @validation.response_body_schema(schema.index_response_v236)
     def index(self, req):  # noqa: F811
         """Gone from 2.36: 404, as for any method not at a version."""
         raise exception.VersionNotFoundForAPIMethod(

@@ -35,6 +35,7 @@ class IPsController(wsgi.Controller):
 
     @wsgi.expected_errors(404)
     @validation.query_schema(schema.index_query)
+    @validation.response_body_schema(schema.index_response)
     def index(self, req, server_id):
         """``{"addresses": {label: [{"version", "addr"}]}}``."""
         return self._view_builder.index(
@@ -42,6 +43,7 @@ class IPsController(wsgi.Controller):
 
     @wsgi.expected_errors(404)
     @validation.query_schema(schema.show_query)
+    @validation.response_body_schema(schema.show_response)
     def show(self, req, server_id, id):
         """``{label: [{"version", "addr"}]}`` for the network ``id`` (a
         label); 404 when the server has no address on it."""

@@ -3,9 +3,15 @@
 What a key pair shows grows with the microversion: ``type`` at 2.2,
 ``user_id`` as a parameter (admins acting for others) at 2.10, pagination
 at 2.35. Status codes change at 2.2 too: create 200 -> 201, delete
-202 -> 204.
+202 -> 204. From 2.92 key pairs can only be imported, and their names may
+hold "@" and ".".
 """
 
+import string
+
+import webob.exc
+
+from nova_lite.api.openstack import api_version_request
 from nova_lite.api.openstack import common
 from nova_lite.api.openstack.compute.schemas import keypairs as schema
 from nova_lite.api.openstack import wsgi
@@ -14,6 +20,8 @@ from nova_lite.compute import api as compute
 from nova_lite.policies import keypairs as kp_policies
 
 POLICY = kp_policies.PREFIX
+# Key pair name characters before 2.92.
+_SAFE_NAME_CHARS = frozenset(string.ascii_letters + string.digits + '_- ')
 
 
 class KeypairController(wsgi.Controller):
@@ -29,7 +37,11 @@ class KeypairController(wsgi.Controller):
     @wsgi.api_version('2.10')
     @wsgi.response(201)
     @wsgi.expected_errors((400, 403, 409))
-    @validation.schema(schema.create_v210)
+    @validation.schema(schema.create_v210, '2.10', '2.91')
+    @validation.schema(schema.create_v292, '2.92')
+    @validation.response_body_schema(schema.create_response_v22,
+                                     '2.10', '2.91')
+    @validation.response_body_schema(schema.create_response_v292, '2.92')
     def create(self, req, body):
         """Create (private key returned once) or import a key pair,
         optionally for another user (admins)."""
@@ -40,12 +52,14 @@ class KeypairController(wsgi.Controller):
     @wsgi.response(201)
     @wsgi.expected_errors((400, 403, 409))
     @validation.schema(schema.create_v22)
+    @validation.response_body_schema(schema.create_response_v22)
     def create(self, req, body):  # noqa: F811
         return self._create(req, body, with_type=True)
 
     @wsgi.api_version('2.1', '2.1')
     @wsgi.expected_errors((400, 403, 409))
     @validation.schema(schema.create)
+    @validation.response_body_schema(schema.create_response)
     def create(self, req, body):  # noqa: F811
         return self._create(req, body)
 
@@ -53,6 +67,12 @@ class KeypairController(wsgi.Controller):
         context = req.environ['nova.context']
         params = body['keypair']
         name = common.normalize_name(params['name'])
+        if (not api_version_request.is_supported(req, '2.92') and
+                not set(name) <= _SAFE_NAME_CHARS):
+            # 2.92 widened the name and moved this check into the schema.
+            raise webob.exc.HTTPBadRequest(
+                explanation='Keypair data is invalid: Keypair name '
+                            'contains unsafe characters')
         key_type = params.get('type', 'ssh')
         user_id = user_id or context.user_id
         context.can(POLICY % 'create',
@@ -75,7 +95,9 @@ class KeypairController(wsgi.Controller):
     @wsgi.api_version('2.10')
     @wsgi.response(204)
     @wsgi.expected_errors(404)
-    @validation.query_schema(schema.delete_query_v210)
+    @validation.query_schema(schema.delete_query_v210, '2.10', '2.74')
+    @validation.query_schema(schema.delete_query_v275, '2.75')
+    @validation.response_body_schema(schema.delete_response)
     def delete(self, req, id):
         """Delete a key pair (another user's for admins)."""
         self._delete(req, id, user_id=_user_id_param(req))
@@ -84,6 +106,7 @@ class KeypairController(wsgi.Controller):
     @wsgi.response(204)
     @wsgi.expected_errors(404)
     @validation.query_schema(schema.delete_query)
+    @validation.response_body_schema(schema.delete_response)
     def delete(self, req, id):  # noqa: F811
         self._delete(req, id)
 
@@ -91,6 +114,7 @@ class KeypairController(wsgi.Controller):
     @wsgi.response(202)
     @wsgi.expected_errors(404)
     @validation.query_schema(schema.delete_query)
+    @validation.response_body_schema(schema.delete_response)
     def delete(self, req, id):  # noqa: F811
         self._delete(req, id)
 
@@ -106,7 +130,9 @@ class KeypairController(wsgi.Controller):
 
     @wsgi.api_version('2.10')
     @wsgi.expected_errors(404)
-    @validation.query_schema(schema.show_query_v210)
+    @validation.query_schema(schema.show_query_v210, '2.10', '2.74')
+    @validation.query_schema(schema.show_query_v275, '2.75')
+    @validation.response_body_schema(schema.show_response_v22)
     def show(self, req, id):
         """One key pair with its database attributes."""
         return self._show(req, id, with_type=True,
@@ -115,12 +141,14 @@ class KeypairController(wsgi.Controller):
     @wsgi.api_version('2.2', '2.9')
     @wsgi.expected_errors(404)
     @validation.query_schema(schema.show_query)
+    @validation.response_body_schema(schema.show_response_v22)
     def show(self, req, id):  # noqa: F811
         return self._show(req, id, with_type=True)
 
     @wsgi.api_version('2.1', '2.1')
     @wsgi.expected_errors(404)
     @validation.query_schema(schema.show_query)
+    @validation.response_body_schema(schema.show_response)
     def show(self, req, id):  # noqa: F811
         return self._show(req, id)
 
@@ -145,7 +173,9 @@ class KeypairController(wsgi.Controller):
 
     @wsgi.api_version('2.35')
     @wsgi.expected_errors(400)
-    @validation.query_schema(schema.index_query_v235)
+    @validation.query_schema(schema.index_query_v235, '2.35', '2.74')
+    @validation.query_schema(schema.index_query_v275, '2.75')
+    @validation.response_body_schema(schema.index_response_v235)
     def index(self, req):
         """A page of the caller's key pairs (``user_id``'s for admins)."""
         limit, marker = common.get_limit_and_marker(req)
@@ -155,18 +185,21 @@ class KeypairController(wsgi.Controller):
     @wsgi.api_version('2.10', '2.34')
     @wsgi.expected_errors(())
     @validation.query_schema(schema.index_query_v210)
+    @validation.response_body_schema(schema.index_response_v22)
     def index(self, req):  # noqa: F811
         return self._index(req, with_type=True, user_id=_user_id_param(req))
 
     @wsgi.api_version('2.2', '2.9')
     @wsgi.expected_errors(())
     @validation.query_schema(schema.index_query)
+    @validation.response_body_schema(schema.index_response_v22)
     def index(self, req):  # noqa: F811
         return self._index(req, with_type=True)
 
     @wsgi.api_version('2.1', '2.1')
     @wsgi.expected_errors(())
     @validation.query_schema(schema.index_query)
+    @validation.response_body_schema(schema.index_response)
     def index(self, req):  # noqa: F811
         return self._index(req)
 

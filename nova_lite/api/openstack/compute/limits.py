@@ -12,6 +12,12 @@ class LimitsController(wsgi.Controller):
 
     @wsgi.expected_errors(())
     @validation.query_schema(schema.index_query)
+    @validation.response_body_schema(schema.index_response, '2.1', '2.35')
+    @validation.response_body_schema(schema.index_response_v236, '2.36',
+                                     '2.38')
+    @validation.response_body_schema(schema.index_response_v239, '2.39',
+                                     '2.56')
+    @validation.response_body_schema(schema.index_response_v257, '2.57')
     def index(self, req):
         """Limits of the caller's project, or (admins) of ``tenant_id``."""
         context = req.environ['nova.context']

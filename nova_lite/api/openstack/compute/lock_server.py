@@ -20,6 +20,7 @@ class LockServerController(wsgi.Controller):
     @wsgi.action('lock')
     @validation.schema(schema.lock, '2.1', '2.72')
     @validation.schema(schema.lock_v273, '2.73')
+    @validation.response_body_schema(schema.lock_response)
     def _lock(self, req, id, body):
         """Lock a server; from 2.73 with an optional ``locked_reason``."""
         context = req.environ['nova.context']
@@ -38,6 +39,7 @@ class LockServerController(wsgi.Controller):
     @wsgi.action('unlock')
     @validation.schema(schema.unlock, '2.1', '2.72')
     @validation.schema(schema.unlock_v273, '2.73')
+    @validation.response_body_schema(schema.unlock_response)
     def _unlock(self, req, id, body):
         """Unlock a server; a lock set by the other side (owner or admin)
         needs ``unlock:unlock_override`` too."""

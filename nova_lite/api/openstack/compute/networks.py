@@ -86,6 +86,7 @@ class NetworkController(wsgi.Controller):
     @wsgi.api_version('2.1', MAX_PROXY_API_SUPPORT_VERSION)
     @wsgi.expected_errors(())
     @validation.query_schema(schema.index_query)
+    @validation.response_body_schema(schema.index_response)
     def index(self, req):
         """The networks the project may use; every network for admins."""
         context = req.environ['nova.context']
@@ -97,6 +98,7 @@ class NetworkController(wsgi.Controller):
     @wsgi.api_version('2.36')
     @wsgi.expected_errors(404)
     @validation.query_schema(schema.index_query)
+    @validation.response_body_schema(schema.index_response_v236)
     def index(self, req):  # noqa: F811
         """Gone from 2.36: 404, as for any method not at a version."""
         raise exception.VersionNotFoundForAPIMethod(
@@ -105,6 +107,7 @@ class NetworkController(wsgi.Controller):
     @wsgi.api_version('2.1', MAX_PROXY_API_SUPPORT_VERSION)
     @wsgi.expected_errors(404)
     @validation.query_schema(schema.show_query)
+    @validation.response_body_schema(schema.show_response)
     def show(self, req, id):
         """One network the project may use."""
         context = req.environ['nova.context']
@@ -119,6 +122,7 @@ class NetworkController(wsgi.Controller):
     @wsgi.api_version('2.36')
     @wsgi.expected_errors(404)
     @validation.query_schema(schema.show_query)
+    @validation.response_body_schema(schema.show_response_v236)
     def show(self, req, id):  # noqa: F811
         """Gone from 2.36: 404, as for any method not at a version."""
         raise exception.VersionNotFoundForAPIMethod(
@@ -126,6 +130,7 @@ class NetworkController(wsgi.Controller):
 
     @wsgi.expected_errors(410)
     @validation.schema(schema.create)
+    @validation.response_body_schema(schema.create_response)
     def create(self, req, body):
         """Gone: networks are made with ``nova-lite-manage network
         create``."""
@@ -133,11 +138,13 @@ class NetworkController(wsgi.Controller):
 
     @wsgi.expected_errors(410)
     @validation.schema(schema.add)
+    @validation.response_body_schema(schema.add_response)
     def add(self, req, body):
         """Gone: a network is never associated with a project later."""
         raise webob.exc.HTTPGone()
 
     @wsgi.expected_errors(410)
+    @validation.response_body_schema(schema.delete_response)
     def delete(self, req, id):
         """Gone: ``nova-lite-manage network delete`` deletes networks."""
         raise webob.exc.HTTPGone()
@@ -145,6 +152,7 @@ class NetworkController(wsgi.Controller):
     @wsgi.expected_errors(410)
     @wsgi.action('disassociate')
     @validation.schema(schema.disassociate)
+    @validation.response_body_schema(schema.disassociate_response)
     def _disassociate_host_and_project(self, req, id, body):
         """Gone, with nova-network."""
         raise webob.exc.HTTPGone()

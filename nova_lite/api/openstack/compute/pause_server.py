@@ -23,6 +23,7 @@ class PauseServerController(wsgi.Controller):
     @wsgi.expected_errors((404, 409, 501))
     @wsgi.action('pause')
     @validation.schema(schema.pause)
+    @validation.response_body_schema(schema.pause_response)
     def _pause(self, req, id, body):
         """Pause an ACTIVE server; it goes to PAUSED."""
         self._act(req, id, 'pause', self.compute_api.pause)
@@ -31,6 +32,7 @@ class PauseServerController(wsgi.Controller):
     @wsgi.expected_errors((404, 409, 501))
     @wsgi.action('unpause')
     @validation.schema(schema.unpause)
+    @validation.response_body_schema(schema.unpause_response)
     def _unpause(self, req, id, body):
         """Unpause a PAUSED server; it goes back to ACTIVE."""
         self._act(req, id, 'unpause', self.compute_api.unpause)

@@ -49,6 +49,10 @@ class QuotaSetsController(wsgi.Controller):
 
     @wsgi.expected_errors(())
     @validation.query_schema(schema.show_query)
+    @validation.response_body_schema(schema.show_response, '2.1', '2.35')
+    @validation.response_body_schema(schema.show_response_v236, '2.36',
+                                     '2.56')
+    @validation.response_body_schema(schema.show_response_v257, '2.57')
     def show(self, req, id):
         """The limits of project ``id``."""
         context = req.environ['nova.context']
@@ -57,6 +61,10 @@ class QuotaSetsController(wsgi.Controller):
 
     @wsgi.expected_errors(())
     @validation.query_schema(schema.detail_query)
+    @validation.response_body_schema(schema.detail_response, '2.1', '2.35')
+    @validation.response_body_schema(schema.detail_response_v236, '2.36',
+                                     '2.56')
+    @validation.response_body_schema(schema.detail_response_v257, '2.57')
     def detail(self, req, id):
         """The limits of project ``id`` with what it uses."""
         context = req.environ['nova.context']
@@ -66,6 +74,10 @@ class QuotaSetsController(wsgi.Controller):
 
     @wsgi.expected_errors(())
     @validation.query_schema(schema.defaults_query)
+    @validation.response_body_schema(schema.defaults_response, '2.1', '2.35')
+    @validation.response_body_schema(schema.defaults_response_v236, '2.36',
+                                     '2.56')
+    @validation.response_body_schema(schema.defaults_response_v257, '2.57')
     def defaults(self, req, id):
         """The ``[quota]`` defaults, whatever project ``id`` has set."""
         context = req.environ['nova.context']
@@ -76,6 +88,10 @@ class QuotaSetsController(wsgi.Controller):
     @validation.schema(schema.update_v257, '2.57')
     @validation.schema(schema.update_v236, '2.36', '2.56')
     @validation.schema(schema.update, '2.1', '2.35')
+    @validation.response_body_schema(schema.update_response, '2.1', '2.35')
+    @validation.response_body_schema(schema.update_response_v236, '2.36',
+                                     '2.56')
+    @validation.response_body_schema(schema.update_response_v257, '2.57')
     def update(self, req, id, body):
         """Set limits of project ``id``; answers with all its limits.
 
@@ -102,6 +118,7 @@ class QuotaSetsController(wsgi.Controller):
 
     @wsgi.expected_errors(())
     @wsgi.response(202)
+    @validation.response_body_schema(schema.delete_response)
     def delete(self, req, id):
         """Revert project ``id`` to the default limits."""
         context = req.environ['nova.context']

@@ -9,25 +9,35 @@ import webob.dec
 
 from nova_lite.api.openstack import common
 from nova_lite.api.openstack.compute import admin_actions
+from nova_lite.api.openstack.compute import aggregates
 from nova_lite.api.openstack.compute import availability_zone
 from nova_lite.api.openstack.compute import console_output
+from nova_lite.api.openstack.compute import deferred_delete
+from nova_lite.api.openstack.compute import flavor_access
 from nova_lite.api.openstack.compute import flavor_manage
 from nova_lite.api.openstack.compute import flavors
 from nova_lite.api.openstack.compute import flavors_extraspecs
 from nova_lite.api.openstack.compute import floating_ip_pools
 from nova_lite.api.openstack.compute import hypervisors
+from nova_lite.api.openstack.compute import image_metadata
+from nova_lite.api.openstack.compute import images
 from nova_lite.api.openstack.compute import instance_actions
 from nova_lite.api.openstack.compute import ips
 from nova_lite.api.openstack.compute import keypairs
 from nova_lite.api.openstack.compute import limits
 from nova_lite.api.openstack.compute import lock_server
+from nova_lite.api.openstack.compute import migrations
 from nova_lite.api.openstack.compute import networks
 from nova_lite.api.openstack.compute import quota_sets
+from nova_lite.api.openstack.compute import rescue
 from nova_lite.api.openstack.compute import pause_server
+from nova_lite.api.openstack.compute import server_groups
 from nova_lite.api.openstack.compute import server_metadata
 from nova_lite.api.openstack.compute import server_tags
 from nova_lite.api.openstack.compute import servers
 from nova_lite.api.openstack.compute import services
+from nova_lite.api.openstack.compute import shelve
+from nova_lite.api.openstack.compute import simple_tenant_usage
 from nova_lite.api.openstack.compute import suspend_server
 from nova_lite.api.openstack.compute import versions
 from nova_lite.api.openstack import wsgi
@@ -48,6 +58,9 @@ SERVER_ACTION_CONTROLLERS = (
     suspend_server.SuspendServerController,
     lock_server.LockServerController,
     admin_actions.AdminActionsController,
+    shelve.ShelveController,
+    rescue.RescueController,
+    deferred_delete.DeferredDeleteController,
 )
 
 ROUTE_LIST = (
@@ -63,7 +76,15 @@ ROUTE_LIST = (
     }),
     ('/flavors/{id}', {
         'GET': (flavors.FlavorsController, 'show'),
+        'PUT': (flavor_manage.FlavorManageController, 'update'),
         'DELETE': (flavor_manage.FlavorManageController, 'delete'),
+    }),
+    ('/flavors/{flavor_id}/os-flavor-access', {
+        'GET': (flavor_access.FlavorAccessController, 'index'),
+    }),
+    # NOTE: the body's only key picks the flavor action, as for servers.
+    ('/flavors/{id}/action', {
+        'POST': (flavor_access.FlavorActionController, 'action'),
     }),
     ('/flavors/{flavor_id}/os-extra_specs', {
         'GET': (flavors_extraspecs.FlavorExtraSpecsController, 'index'),
@@ -74,11 +95,43 @@ ROUTE_LIST = (
         'PUT': (flavors_extraspecs.FlavorExtraSpecsController, 'update'),
         'DELETE': (flavors_extraspecs.FlavorExtraSpecsController, 'delete'),
     }),
+    ('/os-aggregates', {
+        'GET': (aggregates.AggregateController, 'index'),
+        'POST': (aggregates.AggregateController, 'create'),
+    }),
+    ('/os-aggregates/{id}', {
+        'GET': (aggregates.AggregateController, 'show'),
+        'PUT': (aggregates.AggregateController, 'update'),
+        'DELETE': (aggregates.AggregateController, 'delete'),
+    }),
+    ('/os-aggregates/{id}/action', {
+        'POST': (aggregates.AggregateController, 'action'),
+    }),
     ('/os-availability-zone', {
         'GET': (availability_zone.AvailabilityZoneController, 'index'),
     }),
     ('/os-availability-zone/detail', {
         'GET': (availability_zone.AvailabilityZoneController, 'detail'),
+    }),
+    ('/images', {
+        'GET': (images.ImagesController, 'index'),
+    }),
+    ('/images/detail', {
+        'GET': (images.ImagesController, 'detail'),
+    }),
+    ('/images/{id}', {
+        'GET': (images.ImagesController, 'show'),
+        'DELETE': (images.ImagesController, 'delete'),
+    }),
+    ('/images/{image_id}/metadata', {
+        'GET': (image_metadata.ImageMetadataController, 'index'),
+        'POST': (image_metadata.ImageMetadataController, 'create'),
+        'PUT': (image_metadata.ImageMetadataController, 'update_all'),
+    }),
+    ('/images/{image_id}/metadata/{id}', {
+        'GET': (image_metadata.ImageMetadataController, 'show'),
+        'PUT': (image_metadata.ImageMetadataController, 'update'),
+        'DELETE': (image_metadata.ImageMetadataController, 'delete'),
     }),
     ('/limits', {
         'GET': (limits.LimitsController, 'index'),
@@ -94,6 +147,9 @@ ROUTE_LIST = (
     }),
     ('/os-hypervisors/{id}', {
         'GET': (hypervisors.HypervisorsController, 'show'),
+    }),
+    ('/os-hypervisors/{id}/uptime', {
+        'GET': (hypervisors.HypervisorsController, 'uptime'),
     }),
     ('/os-hypervisors/{id}/search', {
         'GET': (hypervisors.HypervisorsController, 'search'),
@@ -137,8 +193,26 @@ ROUTE_LIST = (
     ('/os-quota-sets/{id}/detail', {
         'GET': (quota_sets.QuotaSetsController, 'detail'),
     }),
+    ('/os-server-groups', {
+        'GET': (server_groups.ServerGroupController, 'index'),
+        'POST': (server_groups.ServerGroupController, 'create'),
+    }),
+    ('/os-server-groups/{id}', {
+        'GET': (server_groups.ServerGroupController, 'show'),
+        'DELETE': (server_groups.ServerGroupController, 'delete'),
+    }),
     ('/os-services', {
         'GET': (services.ServiceController, 'index'),
+    }),
+    ('/os-services/{id}', {
+        'PUT': (services.ServiceController, 'update'),
+        'DELETE': (services.ServiceController, 'delete'),
+    }),
+    ('/os-simple-tenant-usage', {
+        'GET': (simple_tenant_usage.SimpleTenantUsageController, 'index'),
+    }),
+    ('/os-simple-tenant-usage/{id}', {
+        'GET': (simple_tenant_usage.SimpleTenantUsageController, 'show'),
     }),
     ('/servers', {
         'GET': (servers.ServersController, 'index'),
@@ -177,6 +251,12 @@ ROUTE_LIST = (
     }),
     ('/servers/{server_id}/ips/{id}', {
         'GET': (ips.IPsController, 'show'),
+    }),
+    ('/os-migrations', {
+        'GET': (migrations.MigrationsController, 'index'),
+    }),
+    ('/servers/{server_id}/migrations', {
+        'GET': (migrations.ServerMigrationsController, 'index'),
     }),
     ('/servers/{server_id}/os-instance-actions', {
         'GET': (instance_actions.InstanceActionsController, 'index'),

@@ -44,6 +44,7 @@ class ServerMetadataController(wsgi.Controller):
 
     @wsgi.expected_errors(404)
     @validation.query_schema(schema.index_query)
+    @validation.response_body_schema(schema.index_response)
     def index(self, req, server_id):
         """``{"metadata": {key: value}}``."""
         _context, instance = self._instance(req, server_id, 'index')
@@ -51,6 +52,7 @@ class ServerMetadataController(wsgi.Controller):
 
     @wsgi.expected_errors((403, 404, 409))
     @validation.schema(schema.create)
+    @validation.response_body_schema(schema.create_response)
     def create(self, req, server_id, body):
         """Merge the body's items into the server's; answers with all."""
         return {'metadata': self._update(req, server_id, body['metadata'],
@@ -58,6 +60,7 @@ class ServerMetadataController(wsgi.Controller):
 
     @wsgi.expected_errors((400, 403, 404, 409))
     @validation.schema(schema.update)
+    @validation.response_body_schema(schema.update_response)
     def update(self, req, server_id, id, body):
         """Set the one item named in the URL (and in the body's ``meta``)."""
         meta_item = body['meta']
@@ -69,6 +72,7 @@ class ServerMetadataController(wsgi.Controller):
 
     @wsgi.expected_errors((403, 404, 409))
     @validation.schema(schema.update_all)
+    @validation.response_body_schema(schema.update_all_response)
     def update_all(self, req, server_id, body):
         """Replace the server's metadata by the body's; answers with it."""
         return {'metadata': self._update(req, server_id, body['metadata'],
@@ -76,6 +80,7 @@ class ServerMetadataController(wsgi.Controller):
 
     @wsgi.expected_errors(404)
     @validation.query_schema(schema.show_query)
+    @validation.response_body_schema(schema.show_response)
     def show(self, req, server_id, id):
         """``{"meta": {key: value}}`` of the item ``id``."""
         _context, instance = self._instance(req, server_id, 'show')
@@ -86,6 +91,7 @@ class ServerMetadataController(wsgi.Controller):
 
     @wsgi.expected_errors((404, 409))
     @wsgi.response(204)
+    @validation.response_body_schema(schema.delete_response)
     def delete(self, req, server_id, id):
         """Remove the item ``id``."""
         context, instance = self._instance(req, server_id, 'delete')

@@ -67,6 +67,7 @@ class ServerTagsController(wsgi.Controller):
     @wsgi.api_version('2.26')
     @wsgi.expected_errors(404)
     @validation.query_schema(schema.index_query)
+    @validation.response_body_schema(schema.index_response)
     def index(self, req, server_id):
         """``{"tags": [...]}``."""
         context, _instance = self._instance(req, server_id, 'index')
@@ -77,6 +78,7 @@ class ServerTagsController(wsgi.Controller):
     @wsgi.expected_errors(404)
     @wsgi.response(204)
     @validation.query_schema(schema.show_query)
+    @validation.response_body_schema(schema.show_response)
     def show(self, req, server_id, id):
         """204 if the server has the tag ``id``, else 404."""
         context, _instance = self._instance(req, server_id, 'show')
@@ -87,6 +89,7 @@ class ServerTagsController(wsgi.Controller):
     @wsgi.api_version('2.26')
     @wsgi.expected_errors((400, 404, 409))
     @validation.schema(schema.update)
+    @validation.response_body_schema(schema.update_response)
     def update(self, req, server_id, id, body):
         """Add the tag ``id``: 201 with ``Location``, or 204 if the server
         already has it."""
@@ -115,6 +118,7 @@ class ServerTagsController(wsgi.Controller):
     @wsgi.api_version('2.26')
     @wsgi.expected_errors((400, 404, 409))
     @validation.schema(schema.update_all)
+    @validation.response_body_schema(schema.update_all_response)
     def update_all(self, req, server_id, body):
         """Replace the server's tags; answers with them."""
         context, _instance = self._instance(req, server_id, 'update_all',
@@ -125,6 +129,7 @@ class ServerTagsController(wsgi.Controller):
     @wsgi.api_version('2.26')
     @wsgi.expected_errors((404, 409))
     @wsgi.response(204)
+    @validation.response_body_schema(schema.delete_response)
     def delete(self, req, server_id, id):
         """Remove the tag ``id``."""
         context, _instance = self._instance(req, server_id, 'delete',
@@ -134,6 +139,7 @@ class ServerTagsController(wsgi.Controller):
     @wsgi.api_version('2.26')
     @wsgi.expected_errors((404, 409))
     @wsgi.response(204)
+    @validation.response_body_schema(schema.delete_all_response)
     def delete_all(self, req, server_id):
         """Remove every tag of the server."""
         context, _instance = self._instance(req, server_id, 'delete_all',

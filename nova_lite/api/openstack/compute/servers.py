@@ -1,6 +1,8 @@
 """The /servers controller: create, list, show, update, delete, and the
-power actions (os-stop, os-start, reboot) of /servers/{id}/action."""
+power actions (os-stop, os-start, reboot), resize (with confirmResize and
+revertResize) and rebuild of /servers/{id}/action."""
 
+import functools
 import secrets
 
 from oslo_log import log as logging
@@ -42,6 +44,17 @@ def generate_password(length=_PASSWORD_LENGTH):
     return ''.join(secrets.SystemRandom().sample(chars, len(chars)))
 
 
+def response_body_schemas(responses):
+    """``@validation.response_body_schema`` for each (schema, min, max)
+    of ``responses``: the server body changes with many versions."""
+    def decorate(func):
+        for response_schema, low, high in responses:
+            func = validation.response_body_schema(response_schema, low,
+                                                   high)(func)
+        return func
+    return decorate
+
+
 class ServersController(wsgi.Controller):
     """Servers: the API's word for instances."""
 
@@ -53,8 +66,12 @@ class ServersController(wsgi.Controller):
     # ---- list --------------------------------------------------------------
 
     @wsgi.expected_errors((400, 403))
-    @validation.query_schema(schema.index_query_v226, '2.26')
+    @validation.query_schema(schema.index_query_v275, '2.75')
+    @validation.query_schema(schema.index_query_v273, '2.73', '2.74')
+    @validation.query_schema(schema.index_query_v266, '2.66', '2.72')
+    @validation.query_schema(schema.index_query_v226, '2.26', '2.65')
     @validation.query_schema(schema.index_query, '2.1', '2.25')
+    @validation.response_body_schema(schema.index_response)
     def index(self, req):
         """Brief list of the caller's servers (all projects' for admins
         asking ``all_tenants``)."""
@@ -63,8 +80,12 @@ class ServersController(wsgi.Controller):
         return self._get_servers(req, is_detail=False)
 
     @wsgi.expected_errors((400, 403))
-    @validation.query_schema(schema.index_query_v226, '2.26')
+    @validation.query_schema(schema.index_query_v275, '2.75')
+    @validation.query_schema(schema.index_query_v273, '2.73', '2.74')
+    @validation.query_schema(schema.index_query_v266, '2.66', '2.72')
+    @validation.query_schema(schema.index_query_v226, '2.26', '2.65')
     @validation.query_schema(schema.index_query, '2.1', '2.25')
+    @response_body_schemas(schema.detail_responses)
     def detail(self, req):
         """Full list of the caller's servers."""
         context = req.environ['nova.context']
@@ -97,18 +118,27 @@ class ServersController(wsgi.Controller):
             if 'default' not in task_state:
                 search_opts['task_state'] = task_state
 
-        if 'changes-since' in search_opts:
-            try:
-                search_opts['changes-since'] = timeutils.parse_isotime(
-                    search_opts['changes-since'])
-            except ValueError:
-                raise webob.exc.HTTPBadRequest(
-                    explanation='Invalid filter field: changes-since.')
+        for opt in ('changes-since', 'changes-before'):
+            if opt in search_opts:
+                try:
+                    search_opts[opt] = timeutils.parse_isotime(
+                        search_opts[opt])
+                except ValueError:
+                    raise webob.exc.HTTPBadRequest(
+                        explanation='Invalid filter field: %s.' % opt)
+        if ('changes-since' in search_opts and
+                'changes-before' in search_opts and
+                search_opts['changes-before'] <
+                search_opts['changes-since']):
+            raise webob.exc.HTTPBadRequest(
+                explanation='The value of changes-since must be less than '
+                            'or equal to changes-before.')
 
         # NOTE: deleted servers are listed only when asked for, or when
-        # changes-since asks what changed (deletions included).
+        # changes-since/-before ask what changed (deletions included).
         if 'deleted' not in search_opts:
-            if 'changes-since' not in search_opts:
+            if ('changes-since' not in search_opts and
+                    'changes-before' not in search_opts):
                 search_opts['deleted'] = False
         else:
             search_opts['deleted'] = strutils.bool_from_string(
@@ -128,6 +158,12 @@ class ServersController(wsgi.Controller):
 
         all_tenants = common.is_all_tenants(search_opts)
         search_opts.pop('all_tenants', None)
+        if 'locked' in search_opts:
+            try:
+                search_opts['locked'] = strutils.bool_from_string(
+                    search_opts['locked'], strict=True)
+            except ValueError as err:
+                raise webob.exc.HTTPBadRequest(explanation=str(err))
         list_context = context
         if all_tenants:
             policy = 'detail:get_all_tenants' if is_detail else (
@@ -144,9 +180,11 @@ class ServersController(wsgi.Controller):
 
         limit, marker = common.get_limit_and_marker(req)
         sort_keys, sort_dirs = common.get_sort_params(req.params)
+        ignored = schema.SERVER_LIST_IGNORE_SORT_KEY
+        if api_version_request.is_supported(req, '2.73'):
+            ignored = schema.SERVER_LIST_IGNORE_SORT_KEY_V273
         sort_keys, sort_dirs = _remove_invalid_sort_keys(
-            context, sort_keys, sort_dirs,
-            schema.SERVER_LIST_IGNORE_SORT_KEY, ('host', 'node'))
+            context, sort_keys, sort_dirs, ignored, ('host', 'node'))
 
         try:
             instances = self.compute_api.get_all(
@@ -155,6 +193,8 @@ class ServersController(wsgi.Controller):
         except exception.MarkerNotFound:
             raise webob.exc.HTTPBadRequest(
                 explanation='marker [%s] not found' % marker)
+        except (exception.InvalidInput, exception.InvalidSortKey) as err:
+            raise webob.exc.HTTPBadRequest(explanation=err.format_message())
         if is_detail:
             return self._view_builder.detail(req, instances)
         return self._view_builder.index(req, instances)
@@ -168,6 +208,17 @@ class ServersController(wsgi.Controller):
             options += ('ip6',)
         if api_version_request.is_supported(req, '2.26'):
             options += TAG_SEARCH_FILTERS
+        if api_version_request.is_supported(req, '2.66'):
+            options += ('changes-before',)
+        if api_version_request.is_supported(req, '2.73'):
+            options += ('locked',)
+        if api_version_request.is_supported(req, '2.83'):
+            options += ('availability_zone', 'config_drive', 'key_name',
+                        'created_at', 'launched_at', 'terminated_at',
+                        'power_state', 'task_state', 'vm_state', 'progress',
+                        'user_id')
+        if api_version_request.is_supported(req, '2.90'):
+            options += ('hostname',)
         return options
 
     # ---- one server --------------------------------------------------------
@@ -184,12 +235,15 @@ class ServersController(wsgi.Controller):
                                     expected_attrs=expected_attrs)
 
     @wsgi.expected_errors(404)
+    @validation.query_schema(schema.show_query)
+    @response_body_schemas(schema.show_responses)
     def show(self, req, id):
         """One server in full, with its fault when it is in ERROR."""
         context = req.environ['nova.context']
         instance = self._get_server(context, id, expected_attrs=['fault'])
         context.can(SERVERS % 'show', target=_target(instance))
-        return self._view_builder.show(req, instance)
+        return self._view_builder.show(req, instance,
+                                       show_server_groups=True)
 
     @wsgi.response(202)
     @wsgi.expected_errors((400, 403, 409))
@@ -198,7 +252,15 @@ class ServersController(wsgi.Controller):
     @validation.schema(schema.create_v232, '2.32', '2.32')
     @validation.schema(schema.create_v233, '2.33', '2.36')
     @validation.schema(schema.create_v237, '2.37', '2.41')
-    @validation.schema(schema.create_v242, '2.42')
+    @validation.schema(schema.create_v242, '2.42', '2.51')
+    @validation.schema(schema.create_v252, '2.52', '2.56')
+    @validation.schema(schema.create_v257, '2.57', '2.62')
+    @validation.schema(schema.create_v263, '2.63', '2.66')
+    @validation.schema(schema.create_v267, '2.67', '2.73')
+    @validation.schema(schema.create_v274, '2.74', '2.89')
+    @validation.schema(schema.create_v290, '2.90', '2.93')
+    @validation.schema(schema.create_v294, '2.94')
+    @validation.response_body_schema(schema.create_response, '2.1')
     def create(self, req, body):
         """Boot one or more servers; 202 before any of them runs."""
         context = req.environ['nova.context']
@@ -224,6 +286,23 @@ class ServersController(wsgi.Controller):
         if availability_zone and ':' in availability_zone:
             # "zone:host[:node]" places the server by hand: admins only.
             context.can(SERVERS % 'create:forced_host', {})
+        requested_host = server_dict.get('host')
+        requested_node = server_dict.get('hypervisor_hostname')
+        if requested_host or requested_node:
+            context.can(server_policies.REQUESTED_DESTINATION, {})
+            # "zone:host:node" names a destination too: one way at a time.
+            forced = (availability_zone or '').split(':')[1:]
+            if any(forced):
+                raise webob.exc.HTTPBadRequest(
+                    explanation='host and hypervisor_hostname cannot be '
+                                'combined with an availability zone of the '
+                                'form zone:host:node.')
+        if server_dict.get('trusted_image_certificates'):
+            # NOTE: nova-lite verifies no image signatures; accepting
+            # certificates it would never check would mislead the caller.
+            raise webob.exc.HTTPBadRequest(
+                explanation='Image signature certificate validation is not '
+                            'supported.')
 
         if server_dict.get('block_device_mapping'):
             raise webob.exc.HTTPBadRequest(
@@ -265,7 +344,11 @@ class ServersController(wsgi.Controller):
                     server_dict.get('networks')),
                 scheduler_hints=_scheduler_hints(body),
                 admin_password=password,
-                return_reservation_id=return_reservation_id)
+                return_reservation_id=return_reservation_id,
+                tags=server_dict.get('tags'),
+                hostname=server_dict.get('hostname'),
+                requested_host=requested_host,
+                requested_hypervisor_hostname=requested_node)
         except exception.ImageNotFound:
             raise webob.exc.HTTPBadRequest(
                 explanation='Can not find requested image')
@@ -292,9 +375,12 @@ class ServersController(wsgi.Controller):
         robj['Location'] = server['server']['links'][0]['href']
         return robj
 
-    @wsgi.expected_errors(404)
+    @wsgi.expected_errors((400, 404))
     @validation.schema(schema.update, '2.1', '2.18')
-    @validation.schema(schema.update_v219, '2.19')
+    @validation.schema(schema.update_v219, '2.19', '2.89')
+    @validation.schema(schema.update_v290, '2.90', '2.93')
+    @validation.schema(schema.update_v294, '2.94')
+    @response_body_schemas(schema.update_responses)
     def update(self, req, id, body):
         """Rename a server, or change its description or access IPs."""
         context = req.environ['nova.context']
@@ -312,6 +398,8 @@ class ServersController(wsgi.Controller):
             updates['access_ip_v4'] = server['accessIPv4']
         if 'accessIPv6' in server:
             updates['access_ip_v6'] = server['accessIPv6']
+        if 'hostname' in server:
+            updates['hostname'] = server['hostname']
         # NOTE: OS-DCF:diskConfig is accepted but not kept: nova-lite
         # instances have no auto_disk_config (always MANUAL).
 
@@ -321,6 +409,12 @@ class ServersController(wsgi.Controller):
         except exception.InstanceNotFound:
             raise webob.exc.HTTPNotFound(
                 explanation='Instance could not be found')
+        if api_version_request.is_supported(req, '2.75'):
+            # 2.75: the answer is the server as show gives it.
+            instance = self._get_server(context, id,
+                                        expected_attrs=['fault'])
+            return self._view_builder.show(req, instance,
+                                           show_server_groups=True)
         # NOTE: before 2.75 the answer leaves out every attribute that came
         # from a v2.0 extension (addresses' types, AZ, states, ...).
         return self._view_builder.show(
@@ -328,22 +422,38 @@ class ServersController(wsgi.Controller):
             show_config_drive=False, show_extended_attr=False,
             show_host_status=False, show_keypair=False,
             show_srv_usg=False, show_sec_grp=False,
-            show_extended_status=False, show_extended_volumes=False)
+            show_extended_status=False, show_extended_volumes=False,
+            show_server_groups=True)
 
     @wsgi.response(204)
     @wsgi.expected_errors((404, 409))
+    @validation.response_body_schema(schema.delete_response)
     def delete(self, req, id):
         """Delete a server; it goes away asynchronously."""
         context = req.environ['nova.context']
         try:
             instance = self._get_server(context, id)
             context.can(SERVERS % 'delete', target=_target(instance))
-            self.compute_api.delete(context, instance)
+            self._delete(context, instance)
         except exception.InstanceNotFound:
             raise webob.exc.HTTPNotFound(
                 explanation='Instance could not be found')
         except exception.InstanceIsLocked as error:
             raise webob.exc.HTTPConflict(explanation=error.format_message())
+
+    def _delete(self, context, instance):
+        """Delete softly when ``[DEFAULT] reclaim_instance_interval`` is
+        set, as Nova does; a server that cannot be soft deleted (busy, never
+        launched, soft deleted already) is deleted for good."""
+        if CONF.reclaim_instance_interval > 0:
+            try:
+                self.compute_api.soft_delete(context, instance)
+                return
+            except exception.InstanceIsLocked:
+                raise
+            except exception.InstanceInvalidState:
+                pass
+        self.compute_api.delete(context, instance)
 
     # ---- power actions (POST /servers/{id}/action) -------------------------
     #
@@ -364,6 +474,7 @@ class ServersController(wsgi.Controller):
     @wsgi.expected_errors((404, 409))
     @wsgi.action('os-stop')
     @validation.schema(schema.stop_server)
+    @validation.response_body_schema(schema.stop_server_response)
     def _stop_server(self, req, id, body):
         """Power a server off; it goes to SHUTOFF."""
         self._act(req, id, 'stop', self.compute_api.stop)
@@ -372,6 +483,7 @@ class ServersController(wsgi.Controller):
     @wsgi.expected_errors((404, 409))
     @wsgi.action('os-start')
     @validation.schema(schema.start_server)
+    @validation.response_body_schema(schema.start_server_response)
     def _start_server(self, req, id, body):
         """Power a stopped server on; it goes back to ACTIVE."""
         self._act(req, id, 'start', self.compute_api.start)
@@ -380,10 +492,200 @@ class ServersController(wsgi.Controller):
     @wsgi.expected_errors((404, 409))
     @wsgi.action('reboot')
     @validation.schema(schema.reboot)
+    @validation.response_body_schema(schema.reboot_response)
     def _action_reboot(self, req, id, body):
         """Reboot a server, SOFT (through its OS) or HARD."""
         reboot_type = body['reboot']['type'].upper()
         self._act(req, id, 'reboot', self.compute_api.reboot, reboot_type)
+
+    # ---- resize, confirmResize, revertResize, rebuild ----------------------
+    #
+    # NOTE: Nova keeps these on the servers controller too. A resize is
+    # scheduled before the answer (the conductor's migrate_server is a
+    # call), so "no host fits" is this request's 400, as in Nova.
+
+    @wsgi.response(202)
+    @wsgi.expected_errors((400, 403, 404, 409))
+    @wsgi.action('resize')
+    @validation.schema(schema.resize)
+    @validation.response_body_schema(schema.resize_response)
+    def _action_resize(self, req, id, body):
+        """Resize a server to another flavor; it goes to VERIFY_RESIZE."""
+        flavor_ref = common.get_id_from_href(
+            str(body['resize']['flavorRef']))
+        try:
+            self._act(req, id, 'resize', self.compute_api.resize,
+                      flavor_ref)
+        except exception.NoValidHost as error:
+            raise webob.exc.HTTPBadRequest(
+                explanation=error.format_message())
+
+    @wsgi.response(204)
+    @wsgi.expected_errors((400, 404, 409))
+    @wsgi.action('confirmResize')
+    @validation.schema(schema.confirm_resize)
+    @validation.response_body_schema(schema.confirm_resize_response)
+    def _action_confirm_resize(self, req, id, body):
+        """Keep a resized server (VERIFY_RESIZE -> ACTIVE)."""
+        try:
+            self._act(req, id, 'confirm_resize',
+                      self.compute_api.confirm_resize)
+        except exception.MigrationNotFound:
+            raise webob.exc.HTTPBadRequest(
+                explanation='Instance has not been resized.')
+
+    @wsgi.response(202)
+    @wsgi.expected_errors((400, 404, 409))
+    @wsgi.action('revertResize')
+    @validation.schema(schema.revert_resize)
+    @validation.response_body_schema(schema.revert_resize_response)
+    def _action_revert_resize(self, req, id, body):
+        """Go back to the old flavor and host (VERIFY_RESIZE -> ACTIVE)."""
+        try:
+            self._act(req, id, 'revert_resize',
+                      self.compute_api.revert_resize)
+        except exception.MigrationNotFound:
+            raise webob.exc.HTTPBadRequest(
+                explanation='Instance has not been resized.')
+
+    @wsgi.response(202)
+    @wsgi.expected_errors((400, 403, 404, 409))
+    @wsgi.action('rebuild')
+    @validation.schema(schema.rebuild, '2.1', '2.18')
+    @validation.schema(schema.rebuild_v219, '2.19', '2.53')
+    @validation.schema(schema.rebuild_v254, '2.54', '2.56')
+    @validation.schema(schema.rebuild_v257, '2.57', '2.62')
+    @validation.schema(schema.rebuild_v263, '2.63', '2.89')
+    @validation.schema(schema.rebuild_v290, '2.90', '2.93')
+    @validation.schema(schema.rebuild_v294, '2.94')
+    @validation.response_body_schema(schema.rebuild_response)
+    def _action_rebuild(self, req, id, body):
+        """Rebuild a server from an image; answers with the server."""
+        context = req.environ['nova.context']
+        rebuild = body['rebuild']
+        instance = self._get_server(context, id)
+        context.can(SERVERS % 'rebuild', target=_target(instance))
+        password = rebuild.get('adminPass') or generate_password()
+        kwargs = _rebuild_kwargs(req, context, rebuild)
+        try:
+            common.act_on_instance(
+                'rebuild', id, functools.partial(self.compute_api.rebuild,
+                                                 **kwargs),
+                context, instance, rebuild['imageRef'], password)
+        except exception.ImageNotFound:
+            raise webob.exc.HTTPBadRequest(
+                explanation='Cannot find image for rebuild')
+        except exception.KeypairNotFound:
+            raise webob.exc.HTTPBadRequest(
+                explanation='Invalid key_name provided.')
+        instance = self._get_server(context, id, expected_attrs=['fault'])
+        if api_version_request.is_supported(req, '2.75'):
+            # NOTE: from 2.75 the answer is the show view, as Nova's.
+            view = self._view_builder.show(req, instance,
+                                           show_server_groups=True)
+        else:
+            view = self._view_builder.show(
+                req, instance, extend_address=False, show_AZ=False,
+                show_config_drive=False, show_extended_attr=False,
+                show_host_status=False, show_keypair=False,
+                show_srv_usg=False, show_sec_grp=False,
+                show_extended_status=False, show_extended_volumes=False,
+                show_server_groups=True)
+        if CONF.api.enable_instance_password:
+            view['server']['adminPass'] = password
+        return view
+
+    # ---- createImage (POST /servers/{id}/action) ---------------------------
+
+    @wsgi.response(202)
+    @wsgi.expected_errors((400, 403, 404, 409))
+    @wsgi.action('createImage')
+    @validation.schema(schema.create_image)
+    @validation.response_body_schema(schema.create_image_response,
+                                     '2.1', '2.44')
+    @validation.response_body_schema(schema.create_image_response_v245,
+                                     '2.45')
+    def _action_create_image(self, req, id, body):
+        """Snapshot a server into a new image of the image service.
+
+        Before 2.45 the answer is 202 with the image's URL in
+        ``Location``; from 2.45 a body ``{"image_id": ...}`` instead.
+        """
+        context = req.environ['nova.context']
+        instance = self._get_server(context, id)
+        context.can(SERVERS % 'create_image', target=_target(instance))
+        entity = body['createImage']
+        metadata = entity.get('metadata', {})
+        # NOTE: as Nova, the image metadata quota is only checked before
+        # 2.39 (the image service has its own limits).
+        if not api_version_request.is_supported(req, '2.39'):
+            try:
+                self.compute_api.check_image_metadata_quota(context,
+                                                            metadata)
+            except exception.OverQuota:
+                raise webob.exc.HTTPForbidden(
+                    explanation='Image metadata limit exceeded')
+        image = common.act_on_instance(
+            'createImage', id, self.compute_api.snapshot, context, instance,
+            entity['name'], metadata)
+        image_id = str(image['id'])
+        if api_version_request.is_supported(req, '2.45'):
+            return wsgi.ResponseObject({'image_id': image_id}, code=202)
+        response = wsgi.ResponseObject(None, code=202)
+        response['Location'] = _image_url(image_id)
+        return response
+
+
+def _rebuild_kwargs(req, context, rebuild):
+    """What a rebuild changes besides the image, as the compute API's
+    keyword arguments, by microversion.
+
+    :raises: HTTPBadRequest for trusted image certificates, which
+        nova-lite cannot verify (only null is accepted).
+    """
+    kwargs = {}
+    if 'name' in rebuild:
+        kwargs['display_name'] = common.normalize_name(rebuild['name'])
+    for key, field in (('metadata', 'metadata'),
+                       ('accessIPv4', 'access_ip_v4'),
+                       ('accessIPv6', 'access_ip_v6')):
+        if key in rebuild:
+            kwargs[field] = rebuild[key]
+    if 'preserve_ephemeral' in rebuild:
+        kwargs['preserve_ephemeral'] = strutils.bool_from_string(
+            rebuild['preserve_ephemeral'], strict=True)
+    if rebuild.get('personality'):
+        LOG.warning('Ignoring personality files of a rebuild: file '
+                    'injection is not supported; use user_data.')
+    if api_version_request.is_supported(req, '2.19') and (
+            'description' in rebuild):
+        kwargs['display_description'] = rebuild['description']
+    if api_version_request.is_supported(req, '2.54') and (
+            'key_name' in rebuild):
+        kwargs['key_name'] = rebuild['key_name']
+    if api_version_request.is_supported(req, '2.57') and (
+            'user_data' in rebuild):
+        kwargs['user_data'] = rebuild['user_data']
+    if api_version_request.is_supported(req, '2.63') and (
+            'trusted_image_certificates' in rebuild):
+        context.can(SERVERS % 'rebuild:trusted_certs', target={
+            'project_id': context.project_id})
+        if rebuild['trusted_image_certificates'] is not None:
+            raise webob.exc.HTTPBadRequest(
+                explanation='Image certificate validation is not '
+                            'supported: trusted_image_certificates must '
+                            'be null.')
+    if api_version_request.is_supported(req, '2.90') and (
+            'hostname' in rebuild):
+        kwargs['hostname'] = rebuild['hostname']
+    return kwargs
+
+
+def _image_url(image_id):
+    """The image's URL as Nova gives it: the first image service's
+    ``/images/<id>``."""
+    servers = CONF.glance.api_servers or ['']
+    return '%s/images/%s' % (servers[0].rstrip('/'), image_id)
 
 
 def _target(instance):
@@ -415,6 +717,13 @@ def _image_from_block_devices(image_href, block_devices):
     if len(block_devices) != 1:
         raise unsupported
     bdm = block_devices[0]
+    if (bdm.get('volume_type') and
+            bdm.get('destination_type', 'local') != 'volume'):
+        # As Nova: a volume type (2.67) is for volumes only.
+        raise webob.exc.HTTPBadRequest(
+            explanation='Specifying a volume_type with destination_type=%s '
+                        'is not supported.' % bdm.get('destination_type',
+                                                      'local'))
     if (bdm.get('source_type') != 'image' or
             bdm.get('destination_type', 'local') != 'local' or
             str(bdm.get('boot_index', 0)) != '0' or not bdm.get('uuid')):

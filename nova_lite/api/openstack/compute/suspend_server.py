@@ -23,6 +23,7 @@ class SuspendServerController(wsgi.Controller):
     @wsgi.expected_errors((404, 409))
     @wsgi.action('suspend')
     @validation.schema(schema.suspend)
+    @validation.response_body_schema(schema.suspend_response)
     def _suspend(self, req, id, body):
         """Suspend an ACTIVE server; it goes to SUSPENDED."""
         self._act(req, id, 'suspend', self.compute_api.suspend)
@@ -31,6 +32,7 @@ class SuspendServerController(wsgi.Controller):
     @wsgi.expected_errors((404, 409))
     @wsgi.action('resume')
     @validation.schema(schema.resume)
+    @validation.response_body_schema(schema.resume_response)
     def _resume(self, req, id, body):
         """Resume a SUSPENDED server; it goes back to ACTIVE."""
         self._act(req, id, 'resume', self.compute_api.resume)

@@ -1,8 +1,10 @@
 """Controllers of the version documents: ``GET /``, ``/v2.1``, ``/v2.1/``."""
 
 from nova_lite.api.openstack import api_version_request
+from nova_lite.api.openstack.compute.schemas import versions as schema
 from nova_lite.api.openstack.compute.views import versions as views_versions
 from nova_lite.api.openstack import wsgi
+from nova_lite.api import validation
 
 # NOTE: Nova also lists the legacy "v2.0" (DEPRECATED); nova-lite does not
 # serve /v2, and a document must not point clients at an endpoint that
@@ -28,6 +30,8 @@ class Versions(wsgi.Controller):
     """``GET /``: every API version this service offers."""
 
     @wsgi.expected_errors(())
+    @validation.query_schema(schema.index_query)
+    @validation.response_body_schema(schema.index_response)
     def index(self, req):
         builder = views_versions.get_view_builder(req)
         return builder.build_versions(VERSIONS)
@@ -37,6 +41,8 @@ class VersionsController(wsgi.Controller):
     """``GET /v2.1`` and ``GET /v2.1/``: the v2.1 document."""
 
     @wsgi.expected_errors(())
+    @validation.query_schema(schema.show_query)
+    @validation.response_body_schema(schema.show_response)
     def show(self, req):
         builder = views_versions.get_view_builder(req)
         return builder.build_version(VERSIONS['v2.1'])

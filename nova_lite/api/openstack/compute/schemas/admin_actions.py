@@ -15,3 +15,6 @@ reset_state = {
     'required': ['os-resetState'],
     'additionalProperties': False,
 }
+
+# NOTE: 202 with no body.
+reset_state_response = {'type': 'null'}

@@ -1,5 +1,8 @@
-"""Schema of flavor create (POST /flavors, admin only)."""
+"""Schemas of flavor management (admins): create, update (2.55), delete."""
 
+import copy
+
+from nova_lite.api.openstack.compute.schemas import flavors
 from nova_lite.api.validation import parameter_types
 
 create = {
@@ -38,3 +41,30 @@ create = {
     'required': ['flavor'],
     'additionalProperties': False,
 }
+
+# 2.55: a description.
+create_v255 = copy.deepcopy(create)
+create_v255['properties']['flavor']['properties'][
+    'description'] = parameter_types.description
+
+# 2.55: PUT /flavors/{id} changes the description, and only that.
+update_v255 = {
+    'type': 'object',
+    'properties': {
+        'flavor': {
+            'type': 'object',
+            'properties': {'description': parameter_types.description},
+            'required': ['description'],
+            'additionalProperties': False,
+        },
+    },
+    'required': ['flavor'],
+    'additionalProperties': False,
+}
+
+# Create and update answer with the flavor as show does.
+create_response = flavors.show_response
+create_response_v255 = flavors.show_response_v255
+create_response_v261 = flavors.show_response_v261
+create_response_v275 = flavors.show_response_v275
+delete_response = {'type': 'null'}

@@ -30,3 +30,33 @@ index_query = {
     'properties': {},
     'additionalProperties': True,
 }
+
+# Showing one extra spec, like the rest, takes no parameters.
+show_query = index_query
+
+# ---- responses --------------------------------------------------------------
+
+# NOTE: stored extra specs are text; create and update echo the request
+# body, as Nova does, so a number sent comes back a number.
+_stored = copy.deepcopy(parameter_types.metadata)
+
+index_response = {
+    'type': 'object',
+    'properties': {'extra_specs': _stored},
+    'required': ['extra_specs'],
+    'additionalProperties': False,
+}
+
+create_response = {
+    'type': 'object',
+    'properties': {'extra_specs': metadata},
+    'required': ['extra_specs'],
+    'additionalProperties': False,
+}
+
+show_response = dict(_stored, minProperties=1, maxProperties=1)
+
+update_response = update
+
+# NOTE: 200 with no body.
+delete_response = {'type': 'null'}

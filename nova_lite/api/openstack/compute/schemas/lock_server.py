@@ -40,3 +40,7 @@ unlock_v273 = {
     'required': ['unlock'],
     'additionalProperties': False,
 }
+
+# NOTE: both answer 202 with no body, at every microversion.
+lock_response = {'type': 'null'}
+unlock_response = lock_response

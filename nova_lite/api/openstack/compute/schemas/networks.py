@@ -69,3 +69,83 @@ index_query = {
 }
 
 show_query = index_query
+
+# ---- responses --------------------------------------------------------------
+
+_string = {'type': ['string', 'null']}
+_boolean = {'type': ['boolean', 'null']}
+_integer = {'type': ['integer', 'null']}
+
+# NOTE: nova-network's network; every field may be null (Nova's sample
+# shows them so). Users see the first group only, admins all of them.
+_user_fields = {
+    'id': {'type': 'string'},
+    'cidr': _string,
+    'netmask': _string,
+    'gateway': _string,
+    'broadcast': _string,
+    'dns1': _string,
+    'dns2': _string,
+    'cidr_v6': _string,
+    'gateway_v6': _string,
+    'label': _string,
+    'netmask_v6': _string,
+}
+_admin_fields = {
+    'created_at': _string,
+    'updated_at': _string,
+    'deleted_at': _string,
+    'deleted': _boolean,
+    'injected': _boolean,
+    'bridge': _string,
+    'vlan': _integer,
+    'vpn_public_address': _string,
+    'vpn_public_port': _integer,
+    'vpn_private_address': _string,
+    'dhcp_start': _string,
+    'project_id': _string,
+    'host': _string,
+    'bridge_interface': _string,
+    'multi_host': _boolean,
+    'priority': _integer,
+    'rxtx_base': _integer,
+    'mtu': _integer,
+    'dhcp_server': _string,
+    'enable_dhcp': _boolean,
+    'share_address': _boolean,
+}
+
+_network = {
+    'type': 'object',
+    'properties': dict(_user_fields, **_admin_fields),
+    'required': sorted(_user_fields),
+    'additionalProperties': False,
+}
+
+index_response = {
+    'type': 'object',
+    'properties': {
+        'networks': {'type': 'array', 'items': _network},
+    },
+    'required': ['networks'],
+    'additionalProperties': False,
+}
+
+show_response = {
+    'type': 'object',
+    'properties': {
+        'network': _network,
+    },
+    'required': ['network'],
+    'additionalProperties': False,
+}
+
+# NOTE: what never answers with a body: listing and showing from 2.36
+# (404), and creating, adding, disassociating and deleting (410).
+no_response = {'not': {}}
+index_response_v236 = no_response
+show_response_v236 = no_response
+create_response = no_response
+add_response = no_response
+delete_response = no_response
+disassociate_response = no_response

@@ -15,3 +15,7 @@ unpause = {
     'required': ['unpause'],
     'additionalProperties': False,
 }
+
+# NOTE: both answer 202 with no body.
+pause_response = {'type': 'null'}
+unpause_response = pause_response

@@ -39,3 +39,32 @@ index_query = {
 }
 
 show_query = index_query
+
+# ---- responses --------------------------------------------------------------
+
+# NOTE: what the requests may store is what the answers show.
+_metadata = parameter_types.metadata
+_one_item = dict(_metadata, minProperties=1, maxProperties=1)
+
+index_response = {
+    'type': 'object',
+    'properties': {'metadata': _metadata},
+    'required': ['metadata'],
+    'additionalProperties': False,
+}
+
+# The merged or replaced metadata: all the server's items.
+create_response = index_response
+update_all_response = index_response
+
+show_response = {
+    'type': 'object',
+    'properties': {'meta': _one_item},
+    'required': ['meta'],
+    'additionalProperties': False,
+}
+
+update_response = show_response
+
+# NOTE: 204 with no body.
+delete_response = {'type': 'null'}

@@ -29,3 +29,23 @@ index_query = {
 }
 
 show_query = index_query
+
+# ---- responses --------------------------------------------------------------
+
+index_response = {
+    'type': 'object',
+    'properties': {
+        'tags': {'type': 'array', 'items': parameter_types.tag},
+    },
+    'required': ['tags'],
+    'additionalProperties': False,
+}
+
+update_all_response = index_response
+
+# NOTE: the rest answer with no body: showing (204), adding one tag (201
+# or 204), removing one or all (204).
+show_response = {'type': 'null'}
+update_response = show_response
+delete_response = show_response
+delete_all_response = show_response

@@ -14,3 +14,7 @@ resume = {
     'required': ['resume'],
     'additionalProperties': False,
 }
+
+# NOTE: both answer 202 with no body.
+suspend_response = {'type': 'null'}
+resume_response = suspend_response

@@ -9,6 +9,7 @@ from nova_lite.api.openstack import api_version_request
 from nova_lite.api.openstack import common
 from nova_lite.api.openstack.compute.views import addresses as views_addresses
 from nova_lite.compute import vm_states
+from nova_lite import objects
 from nova_lite.policies import flavor_extra_specs as fes_policies
 from nova_lite.policies import servers as server_policies
 
@@ -59,6 +60,23 @@ def network_info_of(instance):
     return network_info
 
 
+# System metadata image_* keys that are image attributes, not properties.
+_IMAGE_ATTRIBUTE_KEYS = ('min_ram', 'min_disk', 'disk_format',
+                         'container_format', 'base_image_ref')
+
+
+def image_properties_of(instance):
+    """The image properties an instance was booted with (2.98)."""
+    return {key[len('image_'):]: value
+            for key, value in _get(instance, 'system_metadata', {}).items()
+            if key.startswith('image_') and
+            key[len('image_'):] not in _IMAGE_ATTRIBUTE_KEYS}
+
+
+# Marks "not given": None is a valid request spec value (none recorded).
+_LOAD = object()
+
+
 class ViewBuilder(common.ViewBuilder):
     """Server bodies; ``compute_api`` answers host status (2.16)."""
 
@@ -103,11 +121,14 @@ class ViewBuilder(common.ViewBuilder):
              show_extra_specs=None, show_AZ=True, show_config_drive=True,
              show_extended_attr=None, show_host_status=None,
              show_keypair=True, show_srv_usg=True, show_sec_grp=True,
-             show_extended_status=True, show_extended_volumes=True):
+             show_extended_status=True, show_extended_volumes=True,
+             show_server_groups=False, request_spec=_LOAD):
         """The full view of one server.
 
         The ``show_*`` switches leave out groups of attributes (the update
         answer before 2.75 has none of them); None means "if policy allows".
+        ``request_spec`` (pinned zone 2.96, hints 2.100) is loaded when
+        not given; lists give it, loaded for the whole page at once.
         """
         context = request.environ['nova.context']
         if show_extra_specs is None:
@@ -163,6 +184,9 @@ class ViewBuilder(common.ViewBuilder):
                 target={'project_id': instance.project_id})
         if show_extended_attr:
             server.update(self._extended_attributes(request, instance))
+        elif api_version_request.is_supported(request, '2.90'):
+            # 2.90: the hostname is no secret any more.
+            server['OS-EXT-SRV-ATTR:hostname'] = _get(instance, 'hostname')
         if show_extended_status:
             server['OS-EXT-STS:task_state'] = instance.task_state
             server['OS-EXT-STS:vm_state'] = instance.vm_state
@@ -186,6 +210,15 @@ class ViewBuilder(common.ViewBuilder):
         if api_version_request.is_supported(request, '2.26'):
             server['tags'] = [getattr(tag, 'tag', tag)
                               for tag in _get(instance, 'tags', [])]
+        server.update(self._attributes_since_2_63(request, instance,
+                                                  request_spec))
+        # NOTE: show, update and rebuild only (2.71); lists leave it out,
+        # as Nova does, so a list asks no query per server.
+        if show_server_groups and api_version_request.is_supported(
+                request, '2.71'):
+            server['server_groups'] = (
+                objects.InstanceGroupList.get_group_uuids_by_instances(
+                    context, [instance.uuid]).get(instance.uuid, []))
         return {'server': server}
 
     def index(self, request, instances):
@@ -204,12 +237,23 @@ class ViewBuilder(common.ViewBuilder):
         show_host_status = (
             api_version_request.is_supported(request, '2.16') and
             context.can(HOST_STATUS_POLICY, fatal=False))
-        result = self._list_view(
-            self.show, request, instances,
-            self._collection_name + '/detail',
-            show_extra_specs=self._can_show_extra_specs(request),
-            show_extended_attr=show_extended_attr,
-            show_host_status=False)
+        specs = {}
+        if api_version_request.is_supported(request, '2.96'):
+            # One query for the page's request specs, not one per server.
+            specs = self.compute_api.get_request_specs(
+                context, [instance.uuid for instance in instances])
+        show_extra_specs = self._can_show_extra_specs(request)
+        servers = [self.show(request, instance,
+                             show_extra_specs=show_extra_specs,
+                             show_extended_attr=show_extended_attr,
+                             show_host_status=False,
+                             request_spec=specs.get(instance.uuid))['server']
+                   for instance in instances]
+        result = {'servers': servers}
+        links = self._get_collection_links(
+            request, instances, self._collection_name + '/detail')
+        if links:
+            result['servers_links'] = links
         if show_host_status:
             statuses = self.compute_api.get_instances_host_statuses(
                 instances)
@@ -217,6 +261,30 @@ class ViewBuilder(common.ViewBuilder):
                 if server['id'] in statuses:
                     server['host_status'] = statuses[server['id']]
         return result
+
+    def _attributes_since_2_63(self, request, instance, request_spec):
+        """The attributes microversions 2.63 to 2.100 add to a server."""
+        attrs = {}
+        if api_version_request.is_supported(request, '2.63'):
+            # NOTE: nova-lite refuses certificates at create: none to show.
+            attrs['trusted_image_certificates'] = None
+        if api_version_request.is_supported(request, '2.73'):
+            attrs['locked_reason'] = _get(
+                instance, 'system_metadata', {}).get('locked_reason')
+        if not api_version_request.is_supported(request, '2.96'):
+            return attrs
+        if request_spec is _LOAD:
+            context = request.environ['nova.context']
+            request_spec = self.compute_api.get_request_specs(
+                context, [instance.uuid]).get(instance.uuid)
+        attrs['pinned_availability_zone'] = (
+            request_spec.get_default('availability_zone')
+            if request_spec is not None else None)
+        if api_version_request.is_supported(request, '2.100'):
+            attrs['scheduler_hints'] = (
+                dict(request_spec.get_default('scheduler_hints') or {})
+                if request_spec is not None else {})
+        return attrs
 
     def _list_view(self, func, request, instances, coll_name, **kwargs):
         servers = [func(request, instance, **kwargs)['server']
@@ -263,12 +331,16 @@ class ViewBuilder(common.ViewBuilder):
             # Booted from a volume.
             return ''
         image_id = str(common.get_id_from_href(image_ref))
-        return {
+        image = {
             'id': image_id,
             'links': [{'rel': 'bookmark',
                        'href': self._get_bookmark_link(request, image_id,
                                                        'images')}],
         }
+        if api_version_request.is_supported(request, '2.98'):
+            # The properties kept at boot: no image service call per server.
+            image['properties'] = image_properties_of(instance)
+        return image
 
     def _get_flavor(self, request, instance, show_extra_specs):
         flavor = _get(instance, 'flavor')

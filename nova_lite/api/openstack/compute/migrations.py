@@ -1,0 +1,139 @@
+"""os-migrations: every migration (here: resize) an admin may look at, and
+/servers/{id}/migrations, a server's in-progress live migrations.
+
+The answer grows with the microversion:
+
+* 2.23: ``migration_type`` (and ``links`` for a live migration in progress,
+  which nova-lite never has).
+* 2.59: ``uuid``; ``limit``/``marker`` (a migration uuid)/``changes-since``,
+  newest first, with ``migrations_links`` when the page is full.
+* 2.66: ``changes-before``.
+* 2.80: ``user_id``/``project_id``, shown and as filters.
+"""
+
+from oslo_utils import timeutils
+import webob.exc
+
+from nova_lite.api.openstack import api_version_request
+from nova_lite.api.openstack import common
+from nova_lite.api.openstack.compute.schemas import migrations as schema
+from nova_lite.api.openstack import wsgi
+from nova_lite.api import validation
+from nova_lite.compute import api as compute
+from nova_lite import exception
+from nova_lite.policies import migrations as migrations_policies
+
+KEYS = ('created_at', 'dest_compute', 'dest_host', 'dest_node', 'id',
+        'instance_uuid', 'new_instance_type_id', 'old_instance_type_id',
+        'source_compute', 'source_node', 'status', 'updated_at')
+FILTERS = ('host', 'instance_uuid', 'source_compute', 'status',
+           'migration_type')
+
+
+def _value(value):
+    """A datetime as Nova shows it here: ISO 8601, no zone suffix."""
+    if hasattr(value, 'isoformat'):
+        return value.replace(tzinfo=None).isoformat()
+    return value
+
+
+class MigrationsController(wsgi.Controller):
+    """Lists migrations for admins."""
+
+    _view_builder_class = common.ViewBuilder
+
+    def __init__(self):
+        super().__init__()
+        self.compute_api = compute.API()
+
+    @wsgi.expected_errors((400, 403))
+    @validation.query_schema(schema.index_query, '2.1', '2.58')
+    @validation.query_schema(schema.index_query_v259, '2.59', '2.65')
+    @validation.query_schema(schema.index_query_v266, '2.66', '2.79')
+    @validation.query_schema(schema.index_query_v280, '2.80')
+    @validation.response_body_schema(schema.index_response, '2.1', '2.22')
+    @validation.response_body_schema(schema.index_response_v223,
+                                     '2.23', '2.58')
+    @validation.response_body_schema(schema.index_response_v259,
+                                     '2.59', '2.79')
+    @validation.response_body_schema(schema.index_response_v280, '2.80')
+    def index(self, req):
+        """``{"migrations": [...]}``, newest first."""
+        context = req.environ['nova.context']
+        context.can(migrations_policies.POLICY_ROOT % 'index', target={})
+        filters = {key: req.GET[key] for key in FILTERS if key in req.GET}
+        limit = marker = None
+        paged = api_version_request.is_supported(req, '2.59')
+        if paged:
+            limit, marker = common.get_limit_and_marker(req)
+            filters.update(_changes_filters(req))
+        if api_version_request.is_supported(req, '2.80'):
+            for key in ('user_id', 'project_id'):
+                if key in req.GET:
+                    filters[key] = req.GET[key]
+        try:
+            migrations = self.compute_api.get_migrations(
+                context, filters, limit=limit, marker=marker)
+        except exception.MarkerNotFound as error:
+            raise webob.exc.HTTPBadRequest(
+                explanation=error.format_message())
+        body = {'migrations': [self._format(req, migration)
+                               for migration in migrations]}
+        if paged:
+            links = self._view_builder._get_collection_links(
+                req, migrations, 'os-migrations', 'uuid')
+            if links:
+                body['migrations_links'] = links
+        return body
+
+    @staticmethod
+    def _format(req, migration):
+        body = {key: _value(getattr(migration, key, None)) for key in KEYS}
+        if api_version_request.is_supported(req, '2.23'):
+            body['migration_type'] = migration.migration_type
+        if api_version_request.is_supported(req, '2.59'):
+            body['uuid'] = migration.uuid
+        if api_version_request.is_supported(req, '2.80'):
+            body['user_id'] = migration.user_id
+            body['project_id'] = migration.project_id
+        return body
+
+
+def _changes_filters(req):
+    """``changes-since`` (2.59) and ``changes-before`` (2.66).
+
+    :raises: HTTPBadRequest when changes-before is earlier than
+        changes-since.
+    """
+    filters = {}
+    for name in ('changes-since', 'changes-before'):
+        if name in req.GET:
+            filters[name] = timeutils.normalize_time(
+                timeutils.parse_isotime(req.GET[name]))
+    if ('changes-since' in filters and 'changes-before' in filters and
+            filters['changes-before'] < filters['changes-since']):
+        raise webob.exc.HTTPBadRequest(
+            explanation='The value of changes-since must be less than or '
+                        'equal to changes-before.')
+    return filters
+
+
+class ServerMigrationsController(wsgi.Controller):
+    """A server's in-progress live migrations: nova-lite has none."""
+
+    def __init__(self):
+        super().__init__()
+        self.compute_api = compute.API()
+
+    @wsgi.api_version('2.23')
+    @wsgi.expected_errors((403, 404))
+    @validation.query_schema(schema.server_migrations_index_query)
+    @validation.response_body_schema(
+        schema.server_migrations_index_response)
+    def index(self, req, server_id):
+        """``{"migrations": []}`` of a server the caller may see."""
+        context = req.environ['nova.context']
+        instance = self.compute_api.get(context, server_id)
+        context.can(migrations_policies.SERVER_MIGRATIONS % 'index',
+                    target={'project_id': instance.project_id})
+        return {'migrations': []}

@@ -1,0 +1,89 @@
+"""Rebuild on this host: the guest is destroyed and spawned again from a
+new (or the same) image, keeping the instance's uuid, addresses and flavor.
+
+The walk (Nova's): REBUILDING -> REBUILD_BLOCK_DEVICE_MAPPING ->
+REBUILD_SPAWNING -> ACTIVE, or back to STOPPED when the server was
+stopped (Nova powers a rebuilt stopped server off again). A failure leaves
+the instance in ERROR with a fault, as in Nova.
+"""
+
+from oslo_log import log as logging
+from oslo_utils import timeutils
+
+from nova_lite.compute import power
+from nova_lite.compute import task_states
+from nova_lite.compute import vm_states
+from nova_lite import conf
+
+CONF = conf.CONF
+LOG = logging.getLogger(__name__)
+
+# NOTE: the ``progress`` a server shows (in REBUILD); 100 once it is done.
+PROGRESS = {
+    task_states.REBUILDING: 10,
+    task_states.REBUILD_BLOCK_DEVICE_MAPPING: 30,
+    task_states.REBUILD_SPAWNING: 50,
+}
+
+
+class RebuildTask(power.PowerTask):
+    """Destroy the guest and spawn it from ``image`` (an ImageMeta)."""
+
+    event = 'compute_rebuild_instance'
+    working_states = (task_states.REBUILDING,
+                      task_states.REBUILD_BLOCK_DEVICE_MAPPING,
+                      task_states.REBUILD_SPAWNING)
+
+    def __init__(self, manager, context, instance, image,
+                 admin_password=None, preserve_ephemeral=False):
+        super().__init__(manager, context, instance)
+        self.image = image
+        self.admin_password = admin_password
+        self.preserve_ephemeral = preserve_ephemeral
+
+    def _step(self, task_state, expected):
+        instance = self.instance
+        instance.task_state = task_state
+        instance.progress = PROGRESS[task_state]
+        instance.save(expected_task_state=expected)
+
+    def _do(self):
+        instance = self.instance
+        was_stopped = instance.vm_state == vm_states.STOPPED
+        LOG.info('Rebuilding instance %s from image %s', instance.uuid,
+                 self.image.id if self.image.obj_attr_is_set('id') else None)
+        network_info = power._network_info(instance)
+        self._step(task_states.REBUILDING, [task_states.REBUILDING])
+        # NOTE: nova-lite's guests have no ephemeral disk of their own, so
+        # preserve_ephemeral has nothing to keep: the root disk is always
+        # made again from the new image.
+        self.driver.destroy(self.context, instance,
+                            network_info=network_info, destroy_disks=True)
+        self._step(task_states.REBUILD_BLOCK_DEVICE_MAPPING,
+                   [task_states.REBUILDING])
+        self._step(task_states.REBUILD_SPAWNING,
+                   [task_states.REBUILD_BLOCK_DEVICE_MAPPING])
+        self.driver.spawn(self.context, instance, self.image, [],
+                          self.admin_password, allocations=None,
+                          network_info=network_info)
+        if was_stopped:
+            self.driver.power_off(instance)
+        instance.power_state = self._power_state()
+        instance.vm_state = (vm_states.STOPPED if was_stopped
+                             else vm_states.ACTIVE)
+        instance.task_state = None
+        instance.progress = 100
+        instance.launched_at = timeutils.utcnow(True)
+        instance.save(expected_task_state=[task_states.REBUILD_SPAWNING])
+
+    def _fail(self, error):
+        """A rebuild that broke leaves no usable guest: ERROR."""
+        self._add_fault(error)
+        instance = self.instance
+        instance.power_state = self._power_state_after_error()
+        instance.vm_state = vm_states.ERROR
+        instance.task_state = None
+        try:
+            instance.save(expected_task_state=list(self.working_states))
+        except power.OVERTAKEN:
+            pass

@@ -1,0 +1,1 @@
+"""Multi-step work of the conductor, one task class per operation."""

@@ -1,0 +1,99 @@
+"""Soft delete, restore and the periodic reclaim on one host with the
+fake driver and a real sqlite database."""
+
+import datetime
+from unittest import mock
+
+import pytest
+
+from nova_lite.compute import manager as compute_manager
+from nova_lite.compute import power_state
+from nova_lite.compute import soft_delete
+from nova_lite.compute import task_states
+from nova_lite.compute import vm_states
+from nova_lite import context as nova_context
+from nova_lite import exception
+from nova_lite import objects
+from tests.unit import test_compute_power as helpers
+
+
+@pytest.fixture
+def manager(database, flags):
+    flags(host='h1')
+    with mock.patch('nova_lite.rpc.get_client'):
+        manager = compute_manager.ComputeManager(host='h1')
+    manager.compute_task_api = mock.Mock()
+    manager.driver.init_host('h1')
+    return manager
+
+
+@pytest.fixture
+def synchronous_spawn():
+    with mock.patch('nova_lite.utils.spawn_n',
+                    side_effect=lambda func, *a, **kw: func(*a, **kw)):
+        yield
+
+
+def _soft_deleted(manager, ctxt, seconds_ago=0):
+    helpers._active(manager, ctxt)
+    context, instance = helpers._claim(ctxt, task_states.SOFT_DELETING,
+                                       'delete')
+    instance.terminated_at = (datetime.datetime.now(datetime.timezone.utc) -
+                              datetime.timedelta(seconds=seconds_ago))
+    instance.save()
+    soft_delete.SoftDeleteTask(manager, context, instance).run()
+    return context
+
+
+def test_soft_delete_then_restore(manager, ctxt):
+    context = _soft_deleted(manager, ctxt)
+    stored = helpers._stored(ctxt)
+    assert (stored.vm_state, stored.task_state, stored.power_state) == (
+        vm_states.SOFT_DELETED, None, power_state.SHUTDOWN)
+    assert manager.driver.instance_exists(stored)
+    assert helpers._events(context)[1] == [('compute_soft_delete_instance',
+                                            'Success')]
+
+    context, instance = helpers._claim(ctxt, task_states.RESTORING,
+                                       'restore')
+    soft_delete.RestoreTask(manager, context, instance).run()
+    stored = helpers._stored(ctxt)
+    assert (stored.vm_state, stored.task_state, stored.power_state) == (
+        vm_states.ACTIVE, None, power_state.RUNNING)
+    assert helpers._events(context)[1] == [('compute_restore_instance',
+                                            'Success')]
+
+
+@pytest.mark.parametrize('age, reclaimed', [(120, True), (5, False)])
+def test_reclaim_deletes_old_soft_deleted_servers(
+        manager, ctxt, flags, synchronous_spawn, age, reclaimed):
+    _soft_deleted(manager, ctxt, seconds_ago=age)
+    flags(reclaim_instance_interval=60)
+    manager.reclaim_queued_deletes(nova_context.get_admin_context())
+    if reclaimed:
+        with pytest.raises(exception.InstanceNotFound):
+            helpers._stored(ctxt)
+        assert manager.driver.list_instance_uuids() == []
+    else:
+        assert helpers._stored(ctxt).vm_state == vm_states.SOFT_DELETED
+        assert manager.driver.list_instance_uuids() == [helpers.UUID]
+
+
+def test_reclaim_is_off_without_an_interval(manager, ctxt, flags,
+                                            synchronous_spawn):
+    _soft_deleted(manager, ctxt, seconds_ago=10 ** 6)
+    flags(reclaim_instance_interval=0)
+    manager.reclaim_queued_deletes(nova_context.get_admin_context())
+    assert helpers._stored(ctxt).vm_state == vm_states.SOFT_DELETED
+
+
+def test_reclaim_skips_a_server_being_restored(manager, ctxt, flags,
+                                               synchronous_spawn):
+    _soft_deleted(manager, ctxt, seconds_ago=120)
+    stored = helpers._stored(ctxt)
+    stored.task_state = task_states.RESTORING
+    stored.save()
+    flags(reclaim_instance_interval=60)
+    manager.reclaim_queued_deletes(nova_context.get_admin_context())
+    assert objects.Instance.get_by_uuid(ctxt, helpers.UUID).task_state == (
+        task_states.RESTORING)
