@@ -1,7 +1,10 @@
 """What the benchmarks share: an HTTP client for the Compute API, the
-percentile they report, and the table they print."""
+percentile they report, the table they print, and their common
+options."""
 
+import argparse
 import json
+import statistics
 import threading
 
 import requests
@@ -59,3 +62,32 @@ def print_table(title, rows):
                         for cell, width in zip(row, widths)).rstrip())
         if index == 0:
             print('  '.join('-' * width for width in widths))
+
+
+def summary(note, label, values, detail=''):
+    """Note the median and p95 of ``values`` (seconds) as two figures."""
+    note('%s median (s)' % label, '%.2f' % statistics.median(values),
+         len(values), detail)
+    note('%s p95 (s)' % label, '%.2f' % percentile(values, 95),
+         len(values))
+
+
+def guest_parser(description):
+    """An argument parser with the options of every real-guest benchmark:
+    --endpoint, --token and --image (the test guest)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument('--endpoint', required=True,
+                        help='compute endpoint, e.g. '
+                             'http://127.0.0.1:8774/v2.1')
+    parser.add_argument('--token', required=True,
+                        help='X-Auth-Token (nova-lite noauth: user:project)')
+    parser.add_argument('--image', required=True,
+                        help='the test guest image (nova-lite-manage image '
+                             'import-test-guest prints its id)')
+    return parser
+
+
+def add_wait_options(parser, poll_help='seconds between API polls'):
+    """--poll and --timeout: how often and how long every wait polls."""
+    parser.add_argument('--poll', type=float, default=0.1, help=poll_help)
+    parser.add_argument('--timeout', type=float, default=300)

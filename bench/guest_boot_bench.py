@@ -20,7 +20,6 @@ asserted; every server it made is deleted, every wait bounded by
         --token demo:demo --image <test guest image id> [--network <uuid>]
 """
 
-import argparse
 import base64
 import concurrent.futures
 import json
@@ -36,6 +35,7 @@ import uuid
 import benchlib
 
 MARKER = 'NOVA-LITE-GUEST-READY'
+summary = benchlib.summary
 QEMU = 'qemu-system-x86_64'
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # NOTE: the kernel command line nova-lite-manage image import-test-guest
@@ -179,13 +179,6 @@ def detect_accel(args):
     return 'kvm' if probe.stdout.strip() == 'kvm' else 'tcg'
 
 
-def summary(note, label, values, detail=''):
-    note('%s median (s)' % label, '%.2f' % statistics.median(values),
-         len(values), detail)
-    note('%s p95 (s)' % label, '%.2f' % benchlib.percentile(values, 95),
-         len(values))
-
-
 def run(args):
     client = benchlib.ApiClient(args.endpoint, args.token, args.microversion)
     flavor = client.request('GET', '/flavors/%s' % args.flavor,
@@ -245,15 +238,7 @@ def run(args):
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--endpoint', required=True,
-                        help='compute endpoint, e.g. '
-                             'http://127.0.0.1:8774/v2.1')
-    parser.add_argument('--token', required=True,
-                        help='X-Auth-Token (nova-lite noauth: user:project)')
-    parser.add_argument('--image', required=True,
-                        help='the test guest image (nova-lite-manage image '
-                             'import-test-guest prints its id)')
+    parser = benchlib.guest_parser(__doc__.split('\n')[0])
     parser.add_argument('--flavor', default='1', help='flavor id')
     parser.add_argument('--network', default='none',
                         help="a network uuid, or 'none'/'auto'")
@@ -273,9 +258,7 @@ def parse_args(argv=None):
                         default=os.environ.get('NOVA_LITE_TEST_GUEST_DIR') or
                         os.path.expanduser('~/.nova-lite/test-guest'),
                         help='where tools/build-test-guest.sh put the guest')
-    parser.add_argument('--poll', type=float, default=0.1,
-                        help='seconds between API polls')
-    parser.add_argument('--timeout', type=float, default=300)
+    benchlib.add_wait_options(parser)
     return parser.parse_args(argv)
 
 

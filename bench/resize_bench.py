@@ -19,8 +19,6 @@ the end, every wait bounded by --timeout.
         --token demo:demo --image <test guest image id>
 """
 
-import argparse
-import statistics
 import sys
 import time
 import uuid
@@ -28,6 +26,7 @@ import uuid
 import benchlib
 
 MARKER = 'NOVA-LITE-GUEST-READY'
+summary = benchlib.summary
 
 
 def _server(client, server_id):
@@ -84,13 +83,6 @@ def resize_once(client, args, server_id, flavor):
                    {'confirmResize': None}, expected=(204,))
     confirm = _wait_status(client, args, server_id, 'ACTIVE', start)
     return verify, marker, confirm
-
-
-def summary(note, label, values):
-    note('%s median (s)' % label, '%.2f' % statistics.median(values),
-         len(values))
-    note('%s p95 (s)' % label, '%.2f' % benchlib.percentile(values, 95),
-         len(values))
 
 
 def run(args):
@@ -160,15 +152,7 @@ def _wait_deleted(client, args, server_id):
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--endpoint', required=True,
-                        help='compute endpoint, e.g. '
-                             'http://127.0.0.1:8774/v2.1')
-    parser.add_argument('--token', required=True,
-                        help='X-Auth-Token (nova-lite noauth: user:project)')
-    parser.add_argument('--image', required=True,
-                        help='the test guest image (nova-lite-manage image '
-                             'import-test-guest prints its id)')
+    parser = benchlib.guest_parser(__doc__.split('\n')[0])
     parser.add_argument('--flavor', default='1',
                         help='flavor to boot on (and to go back to)')
     parser.add_argument('--to-flavor', default=None,
@@ -182,9 +166,7 @@ def parse_args(argv=None):
     parser.add_argument('--rounds', type=int, default=4,
                         help='resizes, alternating between the flavors')
     parser.add_argument('--microversion', default='2.47')
-    parser.add_argument('--poll', type=float, default=0.1,
-                        help='seconds between API polls')
-    parser.add_argument('--timeout', type=float, default=300)
+    benchlib.add_wait_options(parser)
     return parser.parse_args(argv)
 
 

@@ -24,8 +24,6 @@ image it made are deleted, every wait bounded by --timeout.
         --image <test guest image id>
 """
 
-import argparse
-import statistics
 import sys
 import time
 import uuid
@@ -33,6 +31,7 @@ import uuid
 import benchlib
 
 MARKER = 'NOVA-LITE-GUEST-READY'
+summary = benchlib.summary
 
 
 def _wait(what, predicate, args):
@@ -122,21 +121,14 @@ def shelve_once(client, server_id, args):
     return shelved, active, time.perf_counter() - start
 
 
-def summary(note, label, values):
-    note('%s median (s)' % label, '%.2f' % statistics.median(values),
-         len(values))
-    note('%s p95 (s)' % label, '%.2f' % benchlib.percentile(values, 95),
-         len(values))
-
-
 def run(args):
     client = benchlib.ApiClient(args.endpoint, args.token, args.microversion)
     images = benchlib.ApiClient(args.image_endpoint, args.token, None)
     prefix = 'snap-bench-%s' % uuid.uuid4().hex[:8]
     rows = []
 
-    def note(figure, value, n):
-        rows.append((figure, value, n, ''))
+    def note(figure, value, n, detail=''):
+        rows.append((figure, value, n, detail))
         print('  %s: %s' % (figure, value), file=sys.stderr)
 
     body = {'server': {'name': prefix, 'imageRef': args.image,
@@ -181,26 +173,16 @@ def run(args):
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--endpoint', required=True,
-                        help='compute endpoint, e.g. '
-                             'http://127.0.0.1:8774/v2.1')
+    parser = benchlib.guest_parser(__doc__.split('\n')[0])
     parser.add_argument('--image-endpoint', required=True,
                         help='the image service, e.g. http://127.0.0.1:9292')
-    parser.add_argument('--token', required=True,
-                        help='X-Auth-Token (nova-lite noauth: user:project)')
-    parser.add_argument('--image', required=True,
-                        help='the test guest image (nova-lite-manage image '
-                             'import-test-guest prints its id)')
     parser.add_argument('--flavor', default='1', help='flavor id')
     parser.add_argument('--microversion', default='2.47',
                         help='at least 2.45 (createImage answers the id)')
     parser.add_argument('--snapshots', type=int, default=5)
     parser.add_argument('--shelves', type=int, default=2,
                         help='shelve + unshelve rounds (0: none)')
-    parser.add_argument('--poll', type=float, default=0.1,
-                        help='seconds between polls')
-    parser.add_argument('--timeout', type=float, default=300)
+    benchlib.add_wait_options(parser, 'seconds between polls')
     return parser.parse_args(argv)
 
 

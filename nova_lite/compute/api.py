@@ -351,13 +351,7 @@ class API:
         if count > 1 and name:
             # NOTE: Nova names each of a multi-create "<name>-<n>".
             display_name = '%s-%d' % (name, index + 1)
-        system_metadata = {'image_%s' % key: str(value)
-                           for key, value in image.items()
-                           if key in ('min_ram', 'min_disk', 'disk_format',
-                                      'container_format') and
-                           value is not None}
-        system_metadata['image_base_image_ref'] = image['id']
-        system_metadata.update(image_properties_as_system_metadata(image))
+        system_metadata = image_system_metadata(image)
         instance = objects.Instance(
             context=context, uuid=uuid, user_id=context.user_id,
             project_id=context.project_id, display_name=display_name,
@@ -972,11 +966,9 @@ class API:
         system_metadata = {
             key: value for key, value in instance.system_metadata.items()
             if not key.startswith('image_')}
-        system_metadata.update(
-            {'image_%s' % key: str(value) for key, value in image.items()
-             if key in ('min_ram', 'min_disk', 'disk_format',
-                        'container_format') and value is not None})
-        system_metadata['image_base_image_ref'] = image['id']
+        # NOTE: the new image's properties replace the old one's, so that
+        # 2.98's image properties and a later snapshot follow the rebuild.
+        system_metadata.update(image_system_metadata(image))
         instance.system_metadata = system_metadata
         instance.image_ref = image['id']
         instance.progress = 0
@@ -1519,6 +1511,20 @@ _GLANCE_BASE_ATTRIBUTES = frozenset((
     'disk_format', 'container_format', 'properties'))
 # System metadata values are strings of at most 255 characters.
 _SYSTEM_METADATA_MAX = 255
+
+
+def image_system_metadata(image):
+    """The ``image_*`` system_metadata of a server booted from ``image``:
+    the sizes and formats the API checks, the image id, and every image
+    property (what 2.98 shows and snapshots inherit)."""
+    system_metadata = {'image_%s' % key: str(value)
+                       for key, value in image.items()
+                       if key in ('min_ram', 'min_disk', 'disk_format',
+                                  'container_format') and
+                       value is not None}
+    system_metadata['image_base_image_ref'] = image['id']
+    system_metadata.update(image_properties_as_system_metadata(image))
+    return system_metadata
 
 
 def image_properties_as_system_metadata(image):

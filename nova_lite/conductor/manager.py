@@ -107,9 +107,14 @@ class ComputeTaskManager:
                 for instance, hosts in zip(instances, host_lists)]
         for instance, host_list in zip(instances, host_lists):
             if not host_list:
-                error = exception.MaxRetriesExceeded(
-                    reason='Exhausted all hosts available for retrying '
-                           'build failures for instance %s.' % instance.uuid)
+                reason = ('Exhausted all hosts available for retrying '
+                          'build failures for instance %s.' % instance.uuid)
+                # NOTE: the fault shown is the newest; say what went wrong
+                # on the last host too, or the cause is one query away.
+                last = _last_fault_message(context, instance.uuid)
+                if last:
+                    reason += ' The last build failed: %s' % last
+                error = exception.MaxRetriesExceeded(reason=reason)
                 self._set_error(context, instance, error)
                 continue
             self._send_build(context, instance, host_list, image,
@@ -263,3 +268,19 @@ class ComputeTaskManager:
                     context, instance.uuid, UNSHELVE_EVENT, result)
         except exception.InstanceActionNotFound:
             pass
+
+
+def _last_fault_message(context, instance_uuid):
+    """Why the newest fault of the instance happened, or None.
+
+    A fault message is cut at 255 characters, so the "Build of instance
+    <uuid> was re-scheduled: " a compute puts first is left out here.
+    """
+    faults = objects.InstanceFaultList.get_latest_by_instance_uuids(
+        context, [instance_uuid])
+    if not faults:
+        return None
+    prefix = exception.RescheduledException(
+        instance_uuid=instance_uuid, reason='').format_message()
+    message = faults[0].message
+    return message[len(prefix):] if message.startswith(prefix) else message

@@ -9,7 +9,7 @@ are added to its report.
 import pytest
 
 from tests.fixtures import backends
-from tests.fixtures import process as process_mod
+from tests.fixtures.pytest_support import pytest_runtest_makereport  # noqa
 from tests.fixtures.pytest_support import require
 
 MARKERS = {
@@ -29,19 +29,6 @@ def pytest_configure(config):
 
 def pytest_runtest_setup(item):
     require(*[name for name in MARKERS if item.get_closest_marker(name)])
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    outcome = yield
-    report = outcome.get_result()
-    if report.failed and process_mod.RUNNING:
-        report.sections.append((
-            'nova-lite service logs (tails)',
-            '\n'.join('==== %s [%s] pid %s %s ====\n%s'
-                      % (proc.name, proc.script, proc.pid, proc.log_path,
-                         proc.tail(40))
-                      for proc in list(process_mod.RUNNING))))
 
 
 @pytest.fixture(scope='session')

@@ -463,3 +463,39 @@ def test_novaclient_negotiates_the_latest_version(noauth_cli):
                               endpoint_override=endpoint)
     assert 'm1.tiny' in {flavor.name for flavor in nova.flavors.list()}
     assert isinstance(nova.servers.list(), list)
+
+
+@pytest.mark.parametrize('version', ['2.1', '2.96'])
+def test_novaclient_as_a_library(cli, version):
+    """novaclient on the CLI's own keystoneauth session, at 2.1 and at its
+    maximum: boot, show, list, delete."""
+    conn = cli.connect()
+    try:
+        # NOTE: with Keystone the catalog names the compute endpoint;
+        # without one it is given, as the clouds.yaml does.
+        kwargs = ({} if cli.keystone else
+                  {'endpoint_override': cli.cloud.endpoint})
+        nova = nova_client.Client(version, session=conn.session, **kwargs)
+        image = conn.image.find_image(images_mod.TEST_IMAGE_NAME,
+                                      ignore_missing=False)
+        flavor = nova.flavors.find(name='m1.tiny')
+        create_kwargs = {'nics': 'auto'} if version != '2.1' else {}
+        server = nova.servers.create('novaclient-%s' % version.replace(
+            '.', '-'), image.id, flavor.id, **create_kwargs)
+        try:
+            client_mod.wait_for(
+                lambda: nova.servers.get(server.id).status == 'ACTIVE',
+                BOOT_TIMEOUT, 0.5, 'server %s to be ACTIVE' % server.id)
+            shown = nova.servers.get(server.id).to_dict()
+            assert ('pinned_availability_zone' in shown) == (
+                version == '2.96')
+            assert ('original_name' in shown['flavor']) == (
+                version == '2.96')
+            assert server.id in {s.id for s in nova.servers.list()}
+        finally:
+            nova.servers.delete(server.id)
+        client_mod.wait_for(
+            lambda: server.id not in {s.id for s in nova.servers.list()},
+            BOOT_TIMEOUT, 0.5, 'server %s to go' % server.id)
+    finally:
+        conn.close()

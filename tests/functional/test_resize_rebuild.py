@@ -38,31 +38,17 @@ def cloud(base_tmp):
 @pytest.fixture
 def server(cloud):
     """An ACTIVE m1.tiny server of the demo project, deleted afterwards."""
-    client = cloud.client
-    server_id = client.create_server('resizable', flavor=TINY)['server']['id']
-    client.wait_for_status(server_id, 'ACTIVE', timeout=TIMEOUT)
-    yield server_id
-    client.delete_server(server_id, expected=(204, 404))
-    client.wait_for_deleted(server_id, timeout=TIMEOUT)
+    with client_mod.active_server(cloud.client, 'resizable', TIMEOUT,
+                                  flavor=TINY) as server_id:
+        yield server_id
 
 
-def _act(client, server_id, body, expected=202):
-    return client.post('/servers/%s/action' % server_id, json=body,
-                       expected=expected)
+_act = client_mod.act
 
 
 def _wait_settled(client, server_id, status):
-    """The server once it shows ``status`` with no task under way."""
-    def settled():
-        shown = client.get_server(server_id)
-        if shown['status'] == 'ERROR':
-            raise client_mod.ServerFailed(shown)
-        if shown['status'] == status and (
-                shown['OS-EXT-STS:task_state'] is None):
-            return shown
-        return None
-    return client_mod.wait_for(settled, TIMEOUT, message='server %s to be '
-                               '%s and idle' % (server_id, status))
+    return client_mod.wait_settled(client, server_id, status, TIMEOUT,
+                                   fail_on_error=True)
 
 
 def _host(cloud, server_id):
@@ -85,21 +71,9 @@ def _wait_memory(cloud, expected):
 
 def _action_events(cloud, server_id, action):
     """{event: result} of the newest ``action`` once all have finished."""
-    admin = cloud.admin
-
-    def finished():
-        actions = admin.get('/servers/%s/os-instance-actions'
-                            % server_id).json()['instanceActions']
-        request_id = next(a['request_id'] for a in actions
-                          if a['action'] == action)
-        events = admin.get('/servers/%s/os-instance-actions/%s'
-                           % (server_id, request_id)).json()[
-            'instanceAction'].get('events')
-        if events and all(e['finish_time'] for e in events):
-            return {e['event']: e['result'] for e in events}
-        return None
-    return client_mod.wait_for(finished, TIMEOUT,
-                               message='events of %s' % action)
+    events = client_mod.finished_action_events(cloud.admin, server_id,
+                                               action, timeout=TIMEOUT)
+    return {e['event']: e['result'] for e in events}
 
 
 def _fault(response):

@@ -49,17 +49,11 @@ def db(cloud):
 @pytest.fixture
 def server(cloud):
     """An ACTIVE server of the demo project, deleted after the test."""
-    client = cloud.client
-    server_id = client.create_server('power')['server']['id']
-    client.wait_for_status(server_id, 'ACTIVE', timeout=TIMEOUT)
-    yield server_id
-    client.delete_server(server_id, expected=(204, 404))
-    client.wait_for_deleted(server_id, timeout=TIMEOUT)
+    with client_mod.active_server(cloud.client, 'power', TIMEOUT) as server_id:
+        yield server_id
 
 
-def _act(client, server_id, body, expected=202):
-    return client.post('/servers/%s/action' % server_id, json=body,
-                       expected=expected)
+_act = client_mod.act
 
 
 def _console(client, server_id, **args):
@@ -77,12 +71,7 @@ def _conflict(response, action, server_id):
 
 
 def _wait_settled(client, server_id, status):
-    """The server once it shows ``status`` with no task under way."""
-    return client_mod.wait_for(
-        lambda: (lambda s: s if (s['status'] == status and
-                                 s['OS-EXT-STS:task_state'] is None)
-                 else None)(client.get_server(server_id)),
-        TIMEOUT, message='server %s to be %s and idle' % (server_id, status))
+    return client_mod.wait_settled(client, server_id, status, TIMEOUT)
 
 
 def _actions(db, server_id):

@@ -40,18 +40,11 @@ def cloud(base_tmp):
         yield cloud
 
 
-def _act(client, server_id, body, expected=202, **kw):
-    return client.post('/servers/%s/action' % server_id, json=body,
-                       expected=expected, **kw)
+_act = client_mod.act
 
 
 def _settled(client, server_id, status, timeout=TIMEOUT):
-    """The server once it shows ``status`` with no task under way."""
-    return client_mod.wait_for(
-        lambda: (lambda s: s if (s['status'] == status and
-                                 s['OS-EXT-STS:task_state'] is None)
-                 else None)(client.get_server(server_id)),
-        timeout, message='server %s to be %s and idle' % (server_id, status))
+    return client_mod.wait_settled(client, server_id, status, timeout)
 
 
 def _force_delete(client, server_id):
@@ -104,22 +97,9 @@ def _active_image(cloud, image_id):
 
 def _events(client, server_id, action):
     """The finished events of the server's newest ``action``."""
-    admin = client.admin()
-
-    def finished():
-        actions = client.get('/servers/%s/os-instance-actions'
-                             % server_id).json()['instanceActions']
-        request_id = next(a['request_id'] for a in actions
-                          if a['action'] == action)
-        events = admin.get('/servers/%s/os-instance-actions/%s'
-                           % (server_id, request_id)).json()[
-            'instanceAction'].get('events')
-        if events and all(e['finish_time'] for e in events):
-            return [(e['event'], e['result']) for e in events]
-        return None
-    return client_mod.wait_for(finished, TIMEOUT,
-                               message='%s events of %s' % (action,
-                                                            server_id))
+    events = client_mod.finished_action_events(
+        client, server_id, action, reader=client.admin(), timeout=TIMEOUT)
+    return [(e['event'], e['result']) for e in events]
 
 
 def _vcpus_used(cloud, host):

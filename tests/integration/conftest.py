@@ -1,6 +1,8 @@
 """Fixtures of the integration tests: libvirtd, the test guest, and a
-state directory QEMU can read."""
+state directory QEMU can read. When a test fails, the tails of the logs of
+the services still running are added to its report."""
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -8,6 +10,11 @@ import tempfile
 import time
 
 import pytest
+
+from tests.fixtures import client as client_mod
+from tests.fixtures import cloud as cloud_mod
+from tests.fixtures import process as process_mod
+from tests.fixtures.pytest_support import pytest_runtest_makereport  # noqa
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
@@ -94,3 +101,106 @@ def ping_command(test_guest):
         return [ping]
     return [os.path.join(test_guest['dir'], 'cache', 'busybox', 'bin',
                          'busybox'), 'ping']
+
+
+# --- Guests through the Compute API (shared by the test_*api*/resize/
+# snapshot modules): one nova-lite-all on the libvirt driver. ---
+
+MARKER = 'NOVA-LITE-GUEST-READY'
+BOOT_TIMEOUT = 180
+
+
+@contextlib.contextmanager
+def guest_cloud(uri, test_guest, prefix, defaults):
+    """An AllInOneCloud on the libvirt driver with the test guest imported.
+
+    ``defaults`` are the module's own [DEFAULT] options (its
+    instance_name_template keeps its domains apart from any other
+    deployment sharing this libvirtd). Whatever the tests leave is
+    deleted through the API, then any domain left under the state
+    directory is undefined.
+    """
+    # NOTE: QEMU runs as libvirt-qemu and must reach the disks: a 0755
+    # directory under /var/tmp, not pytest's private tmp.
+    base = tempfile.mkdtemp(prefix=prefix, dir='/var/tmp')
+    os.chmod(base, 0o755)
+    conf = {'DEFAULT': dict({'compute_driver': 'libvirt.LibvirtDriver'},
+                            **defaults),
+            'libvirt': {'virt_type': 'qemu', 'connection_uri': uri}}
+    fixture = cloud_mod.AllInOneCloud(base, conf=conf)
+    fixture.setUp()
+    try:
+        out = process_mod.run_manage(
+            [fixture.conf_file], 'image', 'import-test-guest',
+            '--dir', os.path.dirname(test_guest['kernel']), timeout=900)
+        fixture.guest_image = out.strip().splitlines()[-1]
+        yield fixture
+    finally:
+        _delete_all(fixture)
+        fixture.cleanUp()
+        _undefine_left_over(uri, base)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _delete_all(cloud):
+    """Delete what a failed test left, through the API (best effort)."""
+    admin = cloud.admin
+    try:
+        servers, _ = admin.list_servers(params={'all_tenants': 1})
+        for server in servers:
+            admin.delete_server(server['id'], expected=(204, 404))
+        for server in servers:
+            admin.wait_for_deleted(server['id'], timeout=BOOT_TIMEOUT)
+    except Exception as error:  # the safety net below still runs
+        print('could not delete every server: %s' % error)
+
+
+def _undefine_left_over(uri, base):
+    """Destroy and undefine any domain whose disks are under ``base``."""
+    import libvirt
+    conn = libvirt.open(uri)
+    try:
+        for dom in conn.listAllDomains():
+            if base not in dom.XMLDesc(0):
+                continue
+            if dom.isActive():
+                dom.destroy()
+            dom.undefineFlags(libvirt.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE)
+    finally:
+        conn.close()
+
+
+def act(api, server_id, body, expected=202, **kw):
+    """POST a server action, checking its status code."""
+    return api.post('/servers/%s/action' % server_id, json=body,
+                    expected=expected, **kw)
+
+
+def console(api, server_id, length=None):
+    return act(api, server_id, {'os-getConsoleOutput': {'length': length}},
+               expected=200).json()['output']
+
+
+def wait_for_console(api, server_id, text, count=1):
+    """Wait until ``text`` shows ``count`` times on the console; return it."""
+    client_mod.wait_for(
+        lambda: console(api, server_id).count(text) >= count,
+        BOOT_TIMEOUT, interval=1,
+        message='%d x %r on the console of %s' % (count, text, server_id))
+    return console(api, server_id)
+
+
+def boot_guest(api, name, image, **body):
+    """Boot a guest with a config drive and wait for its READY marker."""
+    server_id = api.create_server(name, image=image, config_drive=True,
+                                  **body)['server']['id']
+    api.wait_for_status(server_id, timeout=BOOT_TIMEOUT)
+    wait_for_console(api, server_id, '%s uuid=%s' % (MARKER, server_id))
+    return server_id
+
+
+def domain_exists(server_id):
+    out = subprocess.run(['virsh', '-c', URI, 'list', '--all', '--uuid'],
+                         stdout=subprocess.PIPE, text=True,
+                         timeout=30).stdout
+    return server_id in out.split()

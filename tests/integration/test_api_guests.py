@@ -12,24 +12,24 @@ reboot, delete, and a build whose image fails its hash check.
 
 import base64
 import os
-import shutil
 import subprocess
-import tempfile
 
 import pytest
 import requests
 
 from tests.fixtures import client as client_mod
-from tests.fixtures import cloud as cloud_mod
 from tests.fixtures import images as images_mod
 from tests.fixtures import process as process_mod
+from tests.integration import conftest as guests
+from tests.integration.conftest import BOOT_TIMEOUT, MARKER
+from tests.integration.conftest import console as _console
+from tests.integration.conftest import domain_exists as _domain_exists
+from tests.integration.conftest import wait_for_console as _wait_for_console
 
-MARKER = 'NOVA-LITE-GUEST-READY'
 POWEROFF = 'NOVA-LITE-GUEST-POWEROFF'
 BRIDGE = 'nlitbr0'
 CIDR = '198.51.100.0/24'
 GATEWAY = '198.51.100.1'
-BOOT_TIMEOUT = 180
 PUBLIC_KEY = ('ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOeXsnF1nI9wGxvaMjsd'
               'QW3rUF2bhFfrMWNIfNxGLwHd integration@nova-lite')
 
@@ -41,75 +41,28 @@ def _ip(*args):
 
 @pytest.fixture(scope='module')
 def cloud(libvirtd, test_guest):
-    # NOTE: QEMU runs as libvirt-qemu and must reach the disks: a 0755
-    # directory under /var/tmp, not pytest's private tmp.
-    base = tempfile.mkdtemp(prefix='nova-lite-api-', dir='/var/tmp')
-    os.chmod(base, 0o755)
-    fixture = cloud_mod.AllInOneCloud(base, conf={
-        'DEFAULT': {'compute_driver': 'libvirt.LibvirtDriver',
-                    'shutdown_timeout': 30,
-                    # apart from the domains of any other deployment
-                    # sharing this libvirtd (the main job's, say)
-                    'instance_name_template': 'itest-%08x'},
-        'libvirt': {'virt_type': 'qemu', 'connection_uri': libvirtd},
-    })
-    fixture.setUp()
     try:
-        conf = [fixture.conf_file]
-        out = process_mod.run_manage(
-            conf, 'image', 'import-test-guest',
-            '--dir', os.path.dirname(test_guest['kernel']), timeout=900)
-        fixture.guest_image = out.strip().splitlines()[-1]
-        process_mod.run_manage(conf, 'network', 'create', '--name',
-                               'itest-net', '--cidr', CIDR, '--bridge',
-                               BRIDGE)
-        # os-networks is one of the proxy APIs gone at 2.36.
-        admin_21 = client_mod.ApiClient(fixture.endpoint, 'admin', 'admin',
-                                        microversion='2.1')
-        fixture.network = next(
-            n for n in admin_21.get('/os-networks').json()['networks']
-            if n['label'] == 'itest-net')
-        # The host side of the network: the bridge with the gateway's
-        # address (the compute service adds bridges without addresses).
-        if _ip('link', 'show', BRIDGE).returncode != 0:
-            _ip('link', 'add', BRIDGE, 'type', 'bridge')
-        _ip('addr', 'replace', GATEWAY + '/24', 'dev', BRIDGE)
-        _ip('link', 'set', BRIDGE, 'up')
-        yield fixture
+        with guests.guest_cloud(libvirtd, test_guest, 'nova-lite-api-', {
+                'shutdown_timeout': 30,
+                'instance_name_template': 'itest-%08x'}) as fixture:
+            process_mod.run_manage([fixture.conf_file], 'network', 'create',
+                                   '--name', 'itest-net', '--cidr', CIDR,
+                                   '--bridge', BRIDGE)
+            # os-networks is one of the proxy APIs gone at 2.36.
+            admin_21 = client_mod.ApiClient(fixture.endpoint, 'admin',
+                                            'admin', microversion='2.1')
+            fixture.network = next(
+                n for n in admin_21.get('/os-networks').json()['networks']
+                if n['label'] == 'itest-net')
+            # The host side of the network: the bridge with the gateway's
+            # address (the compute service adds bridges without addresses).
+            if _ip('link', 'show', BRIDGE).returncode != 0:
+                _ip('link', 'add', BRIDGE, 'type', 'bridge')
+            _ip('addr', 'replace', GATEWAY + '/24', 'dev', BRIDGE)
+            _ip('link', 'set', BRIDGE, 'up')
+            yield fixture
     finally:
-        _delete_all(fixture)
-        fixture.cleanUp()
-        _undefine_left_over(libvirtd, base)
         _ip('link', 'del', BRIDGE)
-        shutil.rmtree(base, ignore_errors=True)
-
-
-def _delete_all(cloud):
-    """Delete what a failed test left, through the API (best effort)."""
-    admin = cloud.admin
-    try:
-        servers, _ = admin.list_servers(params={'all_tenants': 1})
-        for server in servers:
-            admin.delete_server(server['id'], expected=(204, 404))
-        for server in servers:
-            admin.wait_for_deleted(server['id'], timeout=BOOT_TIMEOUT)
-    except Exception as error:  # the safety net below still runs
-        print('could not delete every server: %s' % error)
-
-
-def _undefine_left_over(uri, base):
-    """Destroy and undefine any domain whose disks are under ``base``."""
-    import libvirt
-    conn = libvirt.open(uri)
-    try:
-        for dom in conn.listAllDomains():
-            if base not in dom.XMLDesc(0):
-                continue
-            if dom.isActive():
-                dom.destroy()
-            dom.undefine()
-    finally:
-        conn.close()
 
 
 @pytest.fixture(scope='module')
@@ -129,21 +82,6 @@ def _boot(cloud, api, name, user_data=b'', **extra):
     return created.get('server', created)
 
 
-def _console(api, server_id, length=None):
-    return api.post('/servers/%s/action' % server_id, json={
-        'os-getConsoleOutput': {'length': length}}).json()['output']
-
-
-def _wait_for_console(api, server_id, text, count=1):
-    """Wait until ``text`` shows ``count`` times in the console output."""
-    def seen():
-        return _console(api, server_id).count(text) >= count
-    client_mod.wait_for(seen, BOOT_TIMEOUT, interval=1,
-                        message='%d x %r on the console of %s'
-                        % (count, text, server_id))
-    return _console(api, server_id)
-
-
 def _ping(ping_command, address, timeout=60):
     def answers():
         return subprocess.run(ping_command + ['-c', '1', '-W', '1', address],
@@ -156,13 +94,6 @@ def _ping(ping_command, address, timeout=60):
 def _address(server, cloud):
     (entry,) = server['addresses']['itest-net']
     return entry['addr']
-
-
-def _domain_exists(server_id):
-    out = subprocess.run(['virsh', '-c', 'qemu:///system', 'list', '--all',
-                          '--uuid'], stdout=subprocess.PIPE, text=True,
-                         timeout=30).stdout
-    return server_id in out.split()
 
 
 def _domain_state(server_id):

@@ -9,78 +9,25 @@ rescued one runs from ``disk.rescue`` with its own disk second.
 """
 
 import os
-import shutil
 import subprocess
-import tempfile
 
 import pytest
 import requests
 
 from tests.fixtures import client as client_mod
-from tests.fixtures import cloud as cloud_mod
-from tests.fixtures import process as process_mod
-
-MARKER = 'NOVA-LITE-GUEST-READY'
-BOOT_TIMEOUT = 180
-URI = 'qemu:///system'
+from tests.integration import conftest as guests
+from tests.integration.conftest import BOOT_TIMEOUT, MARKER, URI
+from tests.integration.conftest import act as _act
+from tests.integration.conftest import domain_exists as _domain_exists
 
 
 @pytest.fixture(scope='module')
 def cloud(libvirtd, test_guest):
-    # NOTE: QEMU runs as libvirt-qemu and must reach the disks: a 0755
-    # directory under /var/tmp, not pytest's private tmp.
-    base = tempfile.mkdtemp(prefix='nova-lite-snap-', dir='/var/tmp')
-    os.chmod(base, 0o755)
-    fixture = cloud_mod.AllInOneCloud(base, conf={
-        'DEFAULT': {'compute_driver': 'libvirt.LibvirtDriver',
-                    'shutdown_timeout': 10,
-                    'shelved_offload_time': 0,
-                    'instance_name_template': 'isnap-%08x'},
-        'libvirt': {'virt_type': 'qemu', 'connection_uri': libvirtd},
-    })
-    fixture.setUp()
-    try:
-        out = process_mod.run_manage(
-            [fixture.conf_file], 'image', 'import-test-guest',
-            '--dir', os.path.dirname(test_guest['kernel']), timeout=900)
-        fixture.guest_image = out.strip().splitlines()[-1]
+    with guests.guest_cloud(libvirtd, test_guest, 'nova-lite-snap-', {
+            'shutdown_timeout': 10,
+            'shelved_offload_time': 0,
+            'instance_name_template': 'isnap-%08x'}) as fixture:
         yield fixture
-    finally:
-        _delete_all(fixture)
-        fixture.cleanUp()
-        _undefine_left_over(libvirtd, base)
-        shutil.rmtree(base, ignore_errors=True)
-
-
-def _delete_all(cloud):
-    admin = cloud.admin
-    try:
-        servers, _ = admin.list_servers(params={'all_tenants': 1})
-        for server in servers:
-            admin.delete_server(server['id'], expected=(204, 404))
-        for server in servers:
-            admin.wait_for_deleted(server['id'], timeout=BOOT_TIMEOUT)
-    except Exception as error:  # the safety net below still runs
-        print('could not delete every server: %s' % error)
-
-
-def _undefine_left_over(uri, base):
-    import libvirt
-    conn = libvirt.open(uri)
-    try:
-        for dom in conn.listAllDomains():
-            if base not in dom.XMLDesc(0):
-                continue
-            if dom.isActive():
-                dom.destroy()
-            dom.undefineFlags(libvirt.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE)
-    finally:
-        conn.close()
-
-
-def _act(api, server_id, body, expected=202, **kw):
-    return api.post('/servers/%s/action' % server_id, json=body,
-                    expected=expected, **kw)
 
 
 def _settled(api, server_id, status):
@@ -93,33 +40,18 @@ def _settled(api, server_id, status):
 
 
 def _boot(cloud, name, image):
-    server = cloud.client.create_server(name, image=image,
-                                        config_drive=True)['server']
-    cloud.client.wait_for_status(server['id'], timeout=BOOT_TIMEOUT)
-    _wait_for_marker(cloud.client, server['id'])
-    return server['id']
-
-
-def _console(api, server_id):
-    return _act(api, server_id, {'os-getConsoleOutput': {'length': None}},
-                expected=200).json()['output']
+    return guests.boot_guest(cloud.client, name, image)
 
 
 def _wait_for_marker(api, server_id, count=1):
-    line = '%s uuid=%s' % (MARKER, server_id)
-    client_mod.wait_for(lambda: _console(api, server_id).count(line) >= count,
-                        BOOT_TIMEOUT, interval=1,
-                        message='%d x %r on the console' % (count, line))
+    guests.wait_for_console(api, server_id,
+                            '%s uuid=%s' % (MARKER, server_id), count)
 
 
 def _virsh(*args):
     return subprocess.run(('virsh', '-c', URI) + args,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           text=True, timeout=30)
-
-
-def _domain_exists(server_id):
-    return server_id in _virsh('list', '--all', '--uuid').stdout.split()
 
 
 def _disk_sources(server_id):

@@ -2,26 +2,21 @@
 resume): which states allow them, what they write and
 send, and how two racing requests end (one wins, the other gets 409)."""
 
-import itertools
 from unittest import mock
 
 import pytest
 
-from nova_lite.compute import api as compute_api
 from nova_lite.compute import task_states
 from nova_lite.compute import vm_states
 from nova_lite import context as nova_context
 from nova_lite import exception
 from nova_lite import objects
+from tests.unit import compute_fixtures
 
 UUID = '00000000-0000-0000-0000-0000000000aa'
 
-ALL_VM_STATES = sorted(
-    v for k, v in vars(vm_states).items()
-    if k.isupper() and isinstance(v, str))
-ALL_TASK_STATES = [None] + sorted(
-    v for k, v in vars(task_states).items()
-    if k.isupper() and isinstance(v, str))
+ALL_VM_STATES = compute_fixtures.ALL_VM_STATES
+ALL_TASK_STATES = compute_fixtures.ALL_TASK_STATES
 
 # action -> (allowed vm_states, allowed task_states), Nova's rules.
 RULES = {
@@ -63,13 +58,7 @@ def _call(api, action, context, instance):
     return getattr(api, action)(context, instance)
 
 
-@pytest.fixture
-def api():
-    with mock.patch('nova_lite.rpc.get_client'):
-        api = compute_api.API()
-    api.compute_task_api = mock.Mock()
-    api.compute_rpcapi = mock.Mock()
-    return api
+api = compute_fixtures.api
 
 
 def _stub(**kw):
@@ -101,20 +90,8 @@ def _outcome(api, ctxt, action, vm_state, task_state):
 def test_state_table(api, ctxt, action):
     """Every (vm_state, task_state) pair: allowed exactly as in Nova, and
     a refusal names the first attribute that is wrong."""
-    allowed_vm, allowed_task = RULES[action]
-    wrong = []
-    for vm_state, task_state in itertools.product(ALL_VM_STATES,
-                                                  ALL_TASK_STATES):
-        if vm_state not in allowed_vm:
-            expected = ('vm_state', vm_state)
-        elif task_state not in allowed_task:
-            expected = ('task_state', task_state)
-        else:
-            expected = 'ok'
-        got = _outcome(api, ctxt, action, vm_state, task_state)
-        if got != expected:
-            wrong.append((vm_state, task_state, expected, got))
-    assert not wrong
+    assert not compute_fixtures.state_table_mismatches(
+        _outcome, api, ctxt, action, *RULES[action])
     assert len(ALL_VM_STATES) >= 12 and len(ALL_TASK_STATES) >= 40
 
 

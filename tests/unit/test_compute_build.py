@@ -6,21 +6,13 @@ client is mocked; the database is a real sqlite file.
 
 from unittest import mock
 
-import pytest
-
 from nova_lite.compute import manager as compute_manager
 from nova_lite import objects
 from nova_lite import exception
+from tests.unit import compute_fixtures
 
 
-@pytest.fixture
-def manager(database, flags):
-    flags(host='h1')
-    with mock.patch('nova_lite.rpc.get_client'):
-        manager = compute_manager.ComputeManager(host='h1')
-    manager.compute_task_api = mock.Mock()
-    manager.driver.init_host('h1')
-    return manager
+manager = compute_fixtures.manager
 
 
 def _instance(ctxt):

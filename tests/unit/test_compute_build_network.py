@@ -16,18 +16,12 @@ from nova_lite import exception
 from nova_lite.network import api as network_api
 from nova_lite.network import model
 from nova_lite import objects
+from tests.unit import compute_fixtures
 
 UUID = '00000000-0000-0000-0000-%012d'
 
 
-@pytest.fixture
-def manager(database, flags):
-    flags(host='h1')
-    with mock.patch('nova_lite.rpc.get_client'):
-        manager = compute_manager.ComputeManager(host='h1')
-    manager.compute_task_api = mock.Mock()
-    manager.driver.init_host('h1')
-    return manager
+manager = compute_fixtures.manager
 
 
 @pytest.fixture

@@ -20,26 +20,13 @@ from nova_lite import context as nova_context
 from nova_lite import exception
 from nova_lite import objects
 from nova_lite.virt import fake
+from tests.unit import compute_fixtures
 
 UUID = '00000000-0000-0000-0000-0000000000b1'
 
 
-@pytest.fixture
-def manager(database, flags):
-    flags(host='h1')
-    with mock.patch('nova_lite.rpc.get_client'):
-        manager = compute_manager.ComputeManager(host='h1')
-    manager.compute_task_api = mock.Mock()
-    manager.driver.init_host('h1')
-    return manager
-
-
-@pytest.fixture
-def synchronous_spawn():
-    """utils.spawn_n runs its function at once, in this thread."""
-    with mock.patch('nova_lite.utils.spawn_n',
-                    side_effect=lambda func, *a, **kw: func(*a, **kw)):
-        yield
+manager = compute_fixtures.manager
+synchronous_spawn = compute_fixtures.synchronous_spawn
 
 
 def _request(ctxt, request_id):

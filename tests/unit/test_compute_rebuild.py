@@ -3,7 +3,6 @@
 host, and the request schemas at their microversion boundaries.
 """
 
-import itertools
 from unittest import mock
 
 import pytest
@@ -11,7 +10,6 @@ import pytest
 from nova_lite.api.openstack import api_version_request
 from nova_lite.api.openstack.compute import servers as servers_api
 from nova_lite.api.validation import validators
-from nova_lite.compute import api as compute_api
 from nova_lite.compute import manager as compute_manager
 from nova_lite.compute import power_state
 from nova_lite.compute import rebuild
@@ -19,17 +17,14 @@ from nova_lite.compute import task_states
 from nova_lite.compute import vm_states
 from nova_lite import exception
 from nova_lite import objects
+from tests.unit import compute_fixtures
 
 UUID = '00000000-0000-0000-0000-0000000000d1'
 IMAGE = {'id': 'img-2', 'status': 'active', 'min_ram': 0, 'min_disk': 0,
          'size': 1024, 'disk_format': 'qcow2', 'container_format': 'bare'}
 
-ALL_VM_STATES = sorted(
-    v for k, v in vars(vm_states).items()
-    if k.isupper() and isinstance(v, str))
-ALL_TASK_STATES = [None] + sorted(
-    v for k, v in vars(task_states).items()
-    if k.isupper() and isinstance(v, str))
+ALL_VM_STATES = compute_fixtures.ALL_VM_STATES
+ALL_TASK_STATES = compute_fixtures.ALL_TASK_STATES
 
 # action -> allowed vm_states (task_state must be None), Nova's rules.
 RULES = {
@@ -40,13 +35,7 @@ RULES = {
 }
 
 
-@pytest.fixture
-def api():
-    with mock.patch('nova_lite.rpc.get_client'):
-        api = compute_api.API()
-    api.compute_task_api = mock.Mock()
-    api.compute_rpcapi = mock.Mock()
-    return api
+api = compute_fixtures.api
 
 
 def _flavor(flavorid='1', memory_mb=512, vcpus=1, root_gb=1, **kw):
@@ -95,19 +84,8 @@ def _outcome(api, ctxt, action, vm_state, task_state):
 
 @pytest.mark.parametrize('action', sorted(RULES))
 def test_state_table(api, ctxt, action):
-    wrong = []
-    for vm_state, task_state in itertools.product(ALL_VM_STATES,
-                                                  ALL_TASK_STATES):
-        if vm_state not in RULES[action]:
-            expected = ('vm_state', vm_state)
-        elif task_state is not None:
-            expected = ('task_state', task_state)
-        else:
-            expected = 'ok'
-        got = _outcome(api, ctxt, action, vm_state, task_state)
-        if got != expected:
-            wrong.append((vm_state, task_state, expected, got))
-    assert not wrong
+    assert not compute_fixtures.state_table_mismatches(
+        _outcome, api, ctxt, action, RULES[action])
 
 
 @pytest.mark.parametrize('action', sorted(RULES))

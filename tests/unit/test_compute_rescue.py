@@ -5,23 +5,16 @@ from unittest import mock
 
 import pytest
 
-from nova_lite.compute import manager as compute_manager
 from nova_lite.compute import power_state
 from nova_lite.compute import rescue
 from nova_lite.compute import task_states
 from nova_lite.compute import vm_states
 from nova_lite import exception
+from tests.unit import compute_fixtures
 from tests.unit import test_compute_power as helpers
 
 
-@pytest.fixture
-def manager(database, flags):
-    flags(host='h1')
-    with mock.patch('nova_lite.rpc.get_client'):
-        manager = compute_manager.ComputeManager(host='h1')
-    manager.compute_task_api = mock.Mock()
-    manager.driver.init_host('h1')
-    return manager
+manager = compute_fixtures.manager
 
 
 @pytest.fixture

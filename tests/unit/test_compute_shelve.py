@@ -12,7 +12,6 @@ from unittest import mock
 
 import pytest
 
-from nova_lite.compute import manager as compute_manager
 from nova_lite.compute import power_state
 from nova_lite.compute import shelve
 from nova_lite.compute import snapshot
@@ -23,27 +22,14 @@ from nova_lite import context as nova_context
 from nova_lite.db import api as db
 from nova_lite import exception
 from nova_lite import objects
+from tests.unit import compute_fixtures
 from tests.unit import test_compute_power as helpers
 
 UUID = helpers.UUID
 
 
-@pytest.fixture
-def manager(database, flags):
-    flags(host='h1')
-    with mock.patch('nova_lite.rpc.get_client'):
-        manager = compute_manager.ComputeManager(host='h1')
-    manager.compute_task_api = mock.Mock()
-    manager.driver.init_host('h1')
-    return manager
-
-
-@pytest.fixture
-def synchronous_spawn():
-    """utils.spawn_n runs its function at once, in this thread."""
-    with mock.patch('nova_lite.utils.spawn_n',
-                    side_effect=lambda func, *a, **kw: func(*a, **kw)):
-        yield
+manager = compute_fixtures.manager
+synchronous_spawn = compute_fixtures.synchronous_spawn
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 unrescue, soft delete, restore and forceDelete: which states allow them
 (Nova's table, every pair), what they write and send."""
 
-import itertools
 from unittest import mock
 
 import pytest
@@ -11,16 +10,13 @@ from nova_lite.compute import api as compute_api
 from nova_lite.compute import task_states
 from nova_lite.compute import vm_states
 from nova_lite import exception
+from tests.unit import compute_fixtures
 
 UUID = '00000000-0000-0000-0000-0000000000ab'
 IMAGE = {'id': 'image-1', 'status': 'queued'}
 
-ALL_VM_STATES = sorted(
-    v for k, v in vars(vm_states).items()
-    if k.isupper() and isinstance(v, str))
-ALL_TASK_STATES = [None] + sorted(
-    v for k, v in vars(task_states).items()
-    if k.isupper() and isinstance(v, str))
+ALL_VM_STATES = compute_fixtures.ALL_VM_STATES
+ALL_TASK_STATES = compute_fixtures.ALL_TASK_STATES
 EVERY_VM_STATE = set(ALL_VM_STATES)
 
 # action -> (allowed vm_states, allowed task_states), Nova's rules.
@@ -55,10 +51,7 @@ SENT = {
 
 @pytest.fixture
 def api():
-    with mock.patch('nova_lite.rpc.get_client'):
-        api = compute_api.API()
-    api.compute_task_api = mock.Mock()
-    api.compute_rpcapi = mock.Mock()
+    api = compute_fixtures.make_api()
     api.image_api = mock.Mock()
     api.image_api.create.return_value = IMAGE
     api._host_is_up = mock.Mock(return_value=True)
@@ -102,20 +95,8 @@ def _outcome(api, ctxt, action, vm_state, task_state):
 
 @pytest.mark.parametrize('action', sorted(RULES))
 def test_state_table(api, ctxt, action):
-    allowed_vm, allowed_task = RULES[action]
-    wrong = []
-    for vm_state, task_state in itertools.product(ALL_VM_STATES,
-                                                  ALL_TASK_STATES):
-        if vm_state not in allowed_vm:
-            expected = ('vm_state', vm_state)
-        elif task_state not in allowed_task:
-            expected = ('task_state', task_state)
-        else:
-            expected = 'ok'
-        got = _outcome(api, ctxt, action, vm_state, task_state)
-        if got != expected:
-            wrong.append((vm_state, task_state, expected, got))
-    assert not wrong
+    assert not compute_fixtures.state_table_mismatches(
+        _outcome, api, ctxt, action, *RULES[action])
 
 
 @pytest.mark.parametrize('action', sorted(RULES))

@@ -122,3 +122,21 @@ def test_object_action_returns_changes(database, ctxt):
     assert objects.Instance.get_by_uuid(ctxt, instance.uuid).display_name \
         == 'renamed'
     assert 'updated_at' in updates
+
+
+def test_reschedule_without_alternates_says_why_the_last_build_failed(
+        conductor, ctxt):
+    instance = _instance(ctxt)
+    objects.InstanceFault.from_exception(
+        ctxt, instance.uuid,
+        exception.RescheduledException(instance_uuid=instance.uuid,
+                                       reason='disk full on host-a'),
+        host='host-a').create()
+    conductor.build_instances(ctxt, [instance], image=None,
+                              request_spec=None, host_lists=[[]])
+    stored = objects.Instance.get_by_uuid(ctxt, instance.uuid,
+                                          expected_attrs=['fault'])
+    assert stored.fault.message.startswith(
+        'Exceeded maximum number of retries. Exhausted all hosts')
+    assert stored.fault.message.endswith(
+        '. The last build failed: disk full on host-a')

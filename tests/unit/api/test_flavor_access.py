@@ -146,3 +146,21 @@ def test_private_flavor_show(client, flavors, token, status):
     if status == 404:
         assert resp.json['itemNotFound']['message'] == (
             'Flavor 10 could not be found.')
+
+
+@pytest.mark.parametrize('path', ['/v2.1/flavors/10/os-extra_specs',
+                                  '/v2.1/flavors/10/os-extra_specs/k'])
+@pytest.mark.parametrize('token, status', [
+    ('%s:%s' % (fakes.USER, fakes.PROJECT), 200),
+    (OTHER, 404),
+    (ADMIN, 200),
+])
+def test_private_flavor_extra_specs(client, flavors, path, token, status):
+    """A project without access learns nothing of a private flavor's
+    extra specs, not even that the flavor exists."""
+    flavors[1].extra_specs = {'k': 'v'}
+    resp = client.request(path, token=token)
+    assert resp.status_int == status
+    if status == 404:
+        assert resp.json['itemNotFound']['message'] == (
+            'Flavor 10 could not be found.')

@@ -58,10 +58,7 @@ class FlavorsController(wsgi.Controller):
         admins and the projects it was given to (404 to others, as Nova
         does)."""
         context = req.environ['nova.context']
-        flavor = objects.Flavor.get_by_flavor_id(context, id)
-        if not is_visible(context, flavor):
-            raise exception.FlavorNotFound(flavor_id=id)
-        return self._view_builder.show(req, flavor)
+        return self._view_builder.show(req, get_visible(context, id))
 
     def _get_flavors(self, req):
         context = req.environ['nova.context']
@@ -103,6 +100,18 @@ def is_visible(context, flavor):
     one as an admin or a project on its access list."""
     return (flavor.is_public or context.is_admin or
             context.project_id in (flavor.projects or []))
+
+
+def get_visible(context, flavor_id):
+    """The flavor ``flavor_id`` if ``context`` may see it.
+
+    :raises: FlavorNotFound (404), also for a private flavor the project
+        has no access to, so its existence does not leak.
+    """
+    flavor = objects.Flavor.get_by_flavor_id(context, flavor_id)
+    if not is_visible(context, flavor):
+        raise exception.FlavorNotFound(flavor_id=flavor_id)
+    return flavor
 
 
 def _parse_is_public(is_public):

@@ -3,6 +3,7 @@
 import webob.exc
 
 from nova_lite.api.openstack import api_version_request
+from nova_lite.api.openstack.compute import flavors
 from nova_lite.api.openstack.compute.schemas import flavors_extraspecs \
     as schema
 from nova_lite.api.openstack import wsgi
@@ -52,7 +53,7 @@ class FlavorExtraSpecsController(wsgi.Controller):
         context = req.environ['nova.context']
         context.can(POLICY % 'index',
                     target={'project_id': context.project_id})
-        flavor = objects.Flavor.get_by_flavor_id(context, flavor_id)
+        flavor = flavors.get_visible(context, flavor_id)
         return {'extra_specs': dict(flavor.extra_specs)}
 
     @wsgi.expected_errors((400, 404, 409))
@@ -92,7 +93,7 @@ class FlavorExtraSpecsController(wsgi.Controller):
         context = req.environ['nova.context']
         context.can(POLICY % 'show',
                     target={'project_id': context.project_id})
-        flavor = objects.Flavor.get_by_flavor_id(context, flavor_id)
+        flavor = flavors.get_visible(context, flavor_id)
         try:
             return {id: flavor.extra_specs[id]}
         except KeyError:

@@ -1,15 +1,15 @@
 """list indexes: the server list's default sort and changes-since per project
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-21 10:10:00.000000
 """
 
 from alembic import op
 
 
-revision = '0010'
-down_revision = '0009'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
