@@ -4,16 +4,10 @@ writes the records, and hands the work to the conductor or a compute host.
 The REST layer calls this; it never calls a manager directly.
 """
 
-import base64
 import functools
-import hashlib
 import secrets
 import string
 
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives import serialization
-from cryptography import x509
 from oslo_log import log as logging
 from oslo_utils import timeutils
 from oslo_utils import units
@@ -37,7 +31,7 @@ from nova_lite import quota
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)
 
-COMPUTE_BINARY = 'nova-lite-compute'
+COMPUTE_BINARY = aggregates.COMPUTE_BINARY
 INTERNAL_ZONE = aggregates.INTERNAL_ZONE
 
 
@@ -1299,196 +1293,6 @@ class InstanceActionAPI:
         """:returns: the events of action ``action_id``."""
         return objects.InstanceActionEventList.get_by_action(context,
                                                              action_id)
-
-
-class HostAPI:
-    """Services and hosts, as admins see them."""
-
-    def service_get_all(self, context, host=None, binary=None):
-        return objects.ServiceList.get_all(context, binary=binary, host=host)
-
-    # ---- os-services management ----
-
-    @staticmethod
-    def service_get_by_id(context, service_id):
-        """:raises: ServiceNotFound"""
-        return objects.Service.get_by_id(context, service_id)
-
-    @staticmethod
-    def service_get_by_uuid(context, service_uuid):
-        """:raises: ServiceNotFound"""
-        return objects.Service.get_by_uuid(context, service_uuid)
-
-    @staticmethod
-    def service_get_by_host_and_binary(context, host, binary):
-        """:raises: HostBinaryNotFound"""
-        service = objects.Service.get_by_host_and_binary(context, host,
-                                                         binary)
-        if service is None:
-            raise exception.HostBinaryNotFound(host=host, binary=binary)
-        return service
-
-    @staticmethod
-    def service_update(service, values):
-        """Set ``disabled``, ``disabled_reason`` and/or ``forced_down``;
-        the scheduler sees the change at its next request."""
-        for key, value in values.items():
-            setattr(service, key, value)
-        service.save()
-        return service
-
-    @staticmethod
-    def service_delete(service):
-        """Delete a service; a compute service takes its compute nodes
-        and aggregate membership with it.
-
-        :raises: ComputeServiceInUse while instances are on the host
-        """
-        service.destroy_with_host(COMPUTE_BINARY)
-
-    # ---- hypervisors ----
-
-    @staticmethod
-    def compute_node_get_all(context):
-        """Every compute node, by id."""
-        return list(objects.ComputeNodeList.get_all(context))
-
-    def compute_node_get(self, context, compute_id):
-        """The node of integer id or uuid ``compute_id`` (2.53).
-
-        :raises: ComputeHostNotFound"""
-        for node in self.compute_node_get_all(context):
-            if str(compute_id) in (str(node.id), node.uuid):
-                return node
-        raise exception.ComputeHostNotFound(host=compute_id)
-
-    def get_host_uptime(self, context, host):
-        """The uptime the hypervisor of ``host`` reports (an RPC call).
-
-        :raises: ComputeServiceUnavailable when its compute service is
-            down; NotImplementedError when its driver cannot tell.
-        """
-        service = objects.Service.get_by_host_and_binary(
-            context, host, COMPUTE_BINARY)
-        if service is None or not service.is_up():
-            raise exception.ComputeServiceUnavailable(host=host)
-        return compute_rpcapi.ComputeAPI().get_host_uptime(context,
-                                                           host=host)
-
-    def compute_node_search_by_hypervisor(self, context, pattern):
-        """Nodes whose hypervisor_hostname contains ``pattern``."""
-        return [node for node in self.compute_node_get_all(context)
-                if pattern in node.hypervisor_hostname]
-
-    @staticmethod
-    def compute_node_usages(context):
-        """(``{node id: {resource class: allocated}}``,
-        ``{(host, node): live instances}``)."""
-        return (objects.ComputeNodeList.get_usages(context),
-                objects.ComputeNodeList.get_instance_counts(context))
-
-    @staticmethod
-    def instance_get_all_by_host_and_node(context, host, node):
-        # NOTE: list filters on node are regular expressions, as Nova's;
-        # this lookup must be exact.
-        return [instance for instance in objects.InstanceList.get_by_filters(
-                context, {'host': host}) if instance.node == node]
-
-    @staticmethod
-    def host_zones(context):
-        """``{host: zone}`` that aggregates set (see compute.aggregates)."""
-        return aggregates.host_zones(context)
-
-    @staticmethod
-    def service_zone(service, zones):
-        """The availability zone of a service, given :meth:`host_zones`:
-        its aggregate's for a compute host, else ``internal``."""
-        return aggregates.service_zone(service, zones)
-
-    def get_availability_zones(self, context):
-        """Zones with an enabled service, and zones with only disabled
-        ones: ``(available, not_available)``, lists of names."""
-        return aggregates.get_availability_zones(
-            context, self.service_get_all(context))
-
-
-class KeypairAPI:
-    """Key pairs: import a public key, or generate a pair (below 2.92)."""
-
-    def get_key_pairs(self, context, user_id, limit=None, marker=None):
-        return objects.KeyPairList.get_by_user(context, user_id, limit=limit,
-                                               marker=marker)
-
-    def get_key_pair(self, context, user_id, key_name):
-        return objects.KeyPair.get_by_name(context, user_id, key_name)
-
-    def import_key_pair(self, context, user_id, key_name, public_key,
-                        key_type='ssh'):
-        """Store a public key.
-
-        :raises: InvalidKeypair (400), KeyPairExists (409),
-            KeypairLimitExceeded (403).
-        """
-        self._check_quota(context, user_id)
-        fingerprint = _fingerprint(public_key, key_type)
-        keypair = objects.KeyPair(context=context, name=key_name,
-                                  user_id=user_id, public_key=public_key,
-                                  fingerprint=fingerprint, type=key_type)
-        keypair.create()
-        return keypair
-
-    def create_key_pair(self, context, user_id, key_name, key_type='ssh'):
-        """Generate a key pair; returns (keypair, private_key)."""
-        self._check_quota(context, user_id)
-        private_key, public_key = _generate_key_pair(key_type)
-        keypair = objects.KeyPair(context=context, name=key_name,
-                                  user_id=user_id, public_key=public_key,
-                                  fingerprint=_fingerprint(public_key,
-                                                           key_type),
-                                  type=key_type)
-        keypair.create()
-        return keypair, private_key
-
-    def delete_key_pair(self, context, user_id, key_name):
-        objects.KeyPair.destroy_by_name(context, user_id, key_name)
-
-    @staticmethod
-    def _check_quota(context, user_id):
-        limit = quota.limit_of(context.project_id, 'key_pairs')
-        if limit >= 0 and objects.KeyPairList.get_count_by_user(
-                context, user_id) >= limit:
-            raise exception.KeypairLimitExceeded()
-
-
-def _fingerprint(public_key, key_type):
-    """Colon-separated hex digest Nova shows: md5 for ssh, sha1 for x509."""
-    try:
-        if key_type == 'x509':
-            cert = x509.load_pem_x509_certificate(public_key.encode())
-            digest = cert.fingerprint(hashes.SHA1()).hex()
-        else:
-            serialization.load_ssh_public_key(public_key.strip().encode())
-            body = base64.b64decode(public_key.split()[1])
-            digest = hashlib.md5(body, usedforsecurity=False).hexdigest()
-    except (ValueError, IndexError, TypeError, AttributeError) as error:
-        raise exception.InvalidKeypair(
-            reason='Keypair data is invalid: %s' % error)
-    return ':'.join(digest[i:i + 2] for i in range(0, len(digest), 2))
-
-
-def _generate_key_pair(key_type):
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    if key_type == 'x509':
-        raise exception.InvalidKeypair(
-            reason='generating x509 key pairs is not supported')
-    private = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.TraditionalOpenSSL,
-        serialization.NoEncryption()).decode()
-    public = key.public_key().public_bytes(
-        serialization.Encoding.OpenSSH,
-        serialization.PublicFormat.OpenSSH).decode() + ' Generated-by-Nova'
-    return private, public
 
 
 def _hostname(display_name, uuid):

@@ -6,6 +6,7 @@ import pytest
 
 from nova_lite.cmd import manage
 from nova_lite.compute import api as compute_api
+from nova_lite.compute import keypairs as compute_keypairs
 from nova_lite import exception
 from nova_lite import objects
 
@@ -205,7 +206,7 @@ def test_delete_on_live_host_goes_to_the_host(api, ctxt, admin_ctxt):
 
 
 def test_keypair_import_fingerprint_and_duplicates(api, ctxt):
-    keys = compute_api.KeypairAPI()
+    keys = compute_keypairs.KeypairAPI()
     keypair, private = keys.create_key_pair(ctxt, 'user-1', 'gen')
     assert private.startswith('-----BEGIN RSA PRIVATE KEY-----')
     imported = keys.import_key_pair(ctxt, 'user-1', 'imp',

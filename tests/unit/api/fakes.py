@@ -93,7 +93,7 @@ class Client(object):
         self.action_api = mock.Mock(name='compute.InstanceActionAPI()')
         with mock.patch('nova_lite.compute.api.API',
                         return_value=self.compute_api), \
-                mock.patch('nova_lite.compute.api.KeypairAPI',
+                mock.patch('nova_lite.compute.keypairs.KeypairAPI',
                            return_value=self.keypair_api), \
                 mock.patch('nova_lite.compute.api.InstanceActionAPI',
                            return_value=self.action_api):

@@ -11,6 +11,7 @@ from nova_lite.api.openstack.compute.schemas import availability_zone \
 from nova_lite.api.openstack import wsgi
 from nova_lite.api import validation
 from nova_lite.compute import api as compute
+from nova_lite.compute import hosts as compute_hosts
 from nova_lite.policies import availability_zone as az_policies
 
 POLICY = az_policies.PREFIX
@@ -26,7 +27,7 @@ class AvailabilityZoneController(wsgi.Controller):
 
     def __init__(self):
         super().__init__()
-        self.host_api = compute.HostAPI()
+        self.host_api = compute_hosts.HostAPI()
 
     @wsgi.expected_errors(())
     @validation.query_schema(schema.index_query)

@@ -21,6 +21,7 @@ from nova_lite.api.openstack.compute.schemas import hypervisors as schema
 from nova_lite.api.openstack import wsgi
 from nova_lite.api import validation
 from nova_lite.compute import api as compute
+from nova_lite.compute import hosts as compute_hosts
 from nova_lite import exception
 from nova_lite.policies import hypervisors as hv_policies
 
@@ -53,7 +54,7 @@ class HypervisorsController(wsgi.Controller):
 
     def __init__(self):
         super().__init__()
-        self.host_api = compute.HostAPI()
+        self.host_api = compute_hosts.HostAPI()
 
     # ---- views -------------------------------------------------------------
 

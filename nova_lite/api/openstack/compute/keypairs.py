@@ -16,7 +16,7 @@ from nova_lite.api.openstack import common
 from nova_lite.api.openstack.compute.schemas import keypairs as schema
 from nova_lite.api.openstack import wsgi
 from nova_lite.api import validation
-from nova_lite.compute import api as compute
+from nova_lite.compute import keypairs as compute_keypairs
 from nova_lite.policies import keypairs as kp_policies
 
 POLICY = kp_policies.PREFIX
@@ -30,7 +30,7 @@ class KeypairController(wsgi.Controller):
 
     def __init__(self):
         super().__init__()
-        self.api = compute.KeypairAPI()
+        self.api = compute_keypairs.KeypairAPI()
 
     # ---- create ------------------------------------------------------------
 

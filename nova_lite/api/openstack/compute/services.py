@@ -18,6 +18,7 @@ from nova_lite.api.openstack.compute.schemas import services as schema
 from nova_lite.api.openstack import wsgi
 from nova_lite.api import validation
 from nova_lite.compute import api as compute
+from nova_lite.compute import hosts as compute_hosts
 from nova_lite import exception
 from nova_lite.policies import services as services_policies
 
@@ -30,7 +31,7 @@ class ServiceController(wsgi.Controller):
 
     def __init__(self):
         super().__init__()
-        self.host_api = compute.HostAPI()
+        self.host_api = compute_hosts.HostAPI()
         # NOTE: the actions of PUT /os-services/{action} below 2.53;
         # force-down is one from 2.11.
         self.actions = {'enable': self._enable,

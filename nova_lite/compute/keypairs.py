@@ -1,0 +1,93 @@
+"""The key pairs API: import, generate, list and delete a user's key pairs
+within the project's key_pairs quota (os-keypairs)."""
+
+import base64
+import hashlib
+
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import serialization
+from cryptography import x509
+
+from nova_lite import exception
+from nova_lite import objects
+from nova_lite import quota
+
+
+class KeypairAPI:
+    """Key pairs: import a public key, or generate a pair (below 2.92)."""
+
+    def get_key_pairs(self, context, user_id, limit=None, marker=None):
+        return objects.KeyPairList.get_by_user(context, user_id, limit=limit,
+                                               marker=marker)
+
+    def get_key_pair(self, context, user_id, key_name):
+        return objects.KeyPair.get_by_name(context, user_id, key_name)
+
+    def import_key_pair(self, context, user_id, key_name, public_key,
+                        key_type='ssh'):
+        """Store a public key.
+
+        :raises: InvalidKeypair (400), KeyPairExists (409),
+            KeypairLimitExceeded (403).
+        """
+        self._check_quota(context, user_id)
+        fingerprint = _fingerprint(public_key, key_type)
+        keypair = objects.KeyPair(context=context, name=key_name,
+                                  user_id=user_id, public_key=public_key,
+                                  fingerprint=fingerprint, type=key_type)
+        keypair.create()
+        return keypair
+
+    def create_key_pair(self, context, user_id, key_name, key_type='ssh'):
+        """Generate a key pair; returns (keypair, private_key)."""
+        self._check_quota(context, user_id)
+        private_key, public_key = _generate_key_pair(key_type)
+        keypair = objects.KeyPair(context=context, name=key_name,
+                                  user_id=user_id, public_key=public_key,
+                                  fingerprint=_fingerprint(public_key,
+                                                           key_type),
+                                  type=key_type)
+        keypair.create()
+        return keypair, private_key
+
+    def delete_key_pair(self, context, user_id, key_name):
+        objects.KeyPair.destroy_by_name(context, user_id, key_name)
+
+    @staticmethod
+    def _check_quota(context, user_id):
+        limit = quota.limit_of(context.project_id, 'key_pairs')
+        if limit >= 0 and objects.KeyPairList.get_count_by_user(
+                context, user_id) >= limit:
+            raise exception.KeypairLimitExceeded()
+
+
+def _fingerprint(public_key, key_type):
+    """Colon-separated hex digest Nova shows: md5 for ssh, sha1 for x509."""
+    try:
+        if key_type == 'x509':
+            cert = x509.load_pem_x509_certificate(public_key.encode())
+            digest = cert.fingerprint(hashes.SHA1()).hex()
+        else:
+            serialization.load_ssh_public_key(public_key.strip().encode())
+            body = base64.b64decode(public_key.split()[1])
+            digest = hashlib.md5(body, usedforsecurity=False).hexdigest()
+    except (ValueError, IndexError, TypeError, AttributeError) as error:
+        raise exception.InvalidKeypair(
+            reason='Keypair data is invalid: %s' % error)
+    return ':'.join(digest[i:i + 2] for i in range(0, len(digest), 2))
+
+
+def _generate_key_pair(key_type):
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    if key_type == 'x509':
+        raise exception.InvalidKeypair(
+            reason='generating x509 key pairs is not supported')
+    private = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption()).decode()
+    public = key.public_key().public_bytes(
+        serialization.Encoding.OpenSSH,
+        serialization.PublicFormat.OpenSSH).decode() + ' Generated-by-Nova'
+    return private, public
