@@ -356,3 +356,13 @@ class ViewBuilder(object):
         return [{'rel': 'next',
                  'href': self._get_next_link(request, last_id,
                                              collection_name)}]
+
+
+def method_gone(req):
+    """Answer for a method removed at the request's microversion: 404,
+    exactly as for a method that never existed there.
+
+    :raises: VersionNotFoundForAPIMethod
+    """
+    raise exception.VersionNotFoundForAPIMethod(
+        version=req.api_version_request.get_string())

@@ -6,12 +6,12 @@ because openstacksdk's create_server asks for it by default to decide
 whether to attach a floating IP.
 """
 
+from nova_lite.api.openstack import common
 from nova_lite.api.openstack.compute import networks
 from nova_lite.api.openstack.compute.schemas import floating_ip_pools \
     as schema
 from nova_lite.api.openstack import wsgi
 from nova_lite.api import validation
-from nova_lite import exception
 from nova_lite.policies import floating_ip_pools as fip_policies
 
 
@@ -32,5 +32,4 @@ class FloatingIPPoolsController(wsgi.Controller):
     @validation.response_body_schema(schema.index_response_v236)
     def index(self, req):  # noqa: F811
         """Gone from 2.36: 404, as for any method not at a version."""
-        raise exception.VersionNotFoundForAPIMethod(
-            version=req.api_version_request.get_string())
+        common.method_gone(req)

@@ -42,12 +42,6 @@ def _not_found(id):
         explanation="Hypervisor with ID '%s' could not be found." % id)
 
 
-def _gone(req):
-    """A method gone at this microversion: 404, as for any unknown one."""
-    raise exception.VersionNotFoundForAPIMethod(
-        version=req.api_version_request.get_string())
-
-
 class HypervisorsController(wsgi.Controller):
 
     _view_builder_class = common.ViewBuilder
@@ -315,7 +309,7 @@ class HypervisorsController(wsgi.Controller):
     @validation.response_body_schema(schema.gone_response)
     def statistics(self, req):  # noqa: F811
         """Gone from 2.88."""
-        _gone(req)
+        common.method_gone(req)
 
     @wsgi.api_version('2.1', RESOURCES_MAX_VERSION)
     @wsgi.expected_errors((400, 404, 501))
@@ -350,7 +344,7 @@ class HypervisorsController(wsgi.Controller):
     @validation.response_body_schema(schema.gone_response)
     def uptime(self, req, id):  # noqa: F811
         """Gone from 2.88: show has the uptime."""
-        _gone(req)
+        common.method_gone(req)
 
     # ---- by hostname (below 2.53) ------------------------------------------
 
@@ -385,7 +379,7 @@ class HypervisorsController(wsgi.Controller):
     def search(self, req, id):  # noqa: F811
         """Gone from 2.53: GET /os-hypervisors?hypervisor_hostname_pattern.
         """
-        _gone(req)
+        common.method_gone(req)
 
     @wsgi.api_version('2.1', '2.52')
     @wsgi.expected_errors(404)
@@ -402,4 +396,4 @@ class HypervisorsController(wsgi.Controller):
     @validation.response_body_schema(schema.gone_response)
     def servers(self, req, id):  # noqa: F811
         """Gone from 2.53: GET /os-hypervisors?with_servers=true."""
-        _gone(req)
+        common.method_gone(req)

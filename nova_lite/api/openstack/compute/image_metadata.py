@@ -6,6 +6,7 @@ Writes count against ``[quota] metadata_items`` (403 past it, as Nova).
 
 import webob.exc
 
+from nova_lite.api.openstack import common
 from nova_lite.api.openstack.compute import images
 from nova_lite.api.openstack.compute.schemas import image_metadata as schema
 from nova_lite.api.openstack import wsgi
@@ -77,7 +78,7 @@ class ImageMetadataController(wsgi.Controller):
     @validation.query_schema(schema.index_query)
     @validation.response_body_schema(schema.gone_response)
     def index(self, req, image_id):  # noqa: F811
-        images._gone(req)
+        common.method_gone(req)
 
     @wsgi.api_version('2.1', MAX_PROXY_API_SUPPORT_VERSION)
     @wsgi.expected_errors((403, 404))
@@ -96,7 +97,7 @@ class ImageMetadataController(wsgi.Controller):
     @validation.query_schema(schema.show_query)
     @validation.response_body_schema(schema.gone_response)
     def show(self, req, image_id, id):  # noqa: F811
-        images._gone(req)
+        common.method_gone(req)
 
     # ---- write --------------------------------------------------------------
 
@@ -116,7 +117,7 @@ class ImageMetadataController(wsgi.Controller):
     @validation.schema(schema.gone_body)
     @validation.response_body_schema(schema.gone_response)
     def create(self, req, image_id, body):  # noqa: F811
-        images._gone(req)
+        common.method_gone(req)
 
     @wsgi.api_version('2.1', MAX_PROXY_API_SUPPORT_VERSION)
     @wsgi.expected_errors((400, 403, 404))
@@ -135,7 +136,7 @@ class ImageMetadataController(wsgi.Controller):
     @validation.schema(schema.gone_body)
     @validation.response_body_schema(schema.gone_response)
     def update_all(self, req, image_id, body):  # noqa: F811
-        images._gone(req)
+        common.method_gone(req)
 
     @wsgi.api_version('2.1', MAX_PROXY_API_SUPPORT_VERSION)
     @wsgi.expected_errors((400, 403, 404))
@@ -157,7 +158,7 @@ class ImageMetadataController(wsgi.Controller):
     @validation.schema(schema.gone_body)
     @validation.response_body_schema(schema.gone_response)
     def update(self, req, image_id, id, body):  # noqa: F811
-        images._gone(req)
+        common.method_gone(req)
 
     @wsgi.api_version('2.1', MAX_PROXY_API_SUPPORT_VERSION)
     @wsgi.response(204)
@@ -178,4 +179,4 @@ class ImageMetadataController(wsgi.Controller):
     @wsgi.expected_errors(404)
     @validation.response_body_schema(schema.gone_response)
     def delete(self, req, image_id, id):  # noqa: F811
-        images._gone(req)
+        common.method_gone(req)

@@ -7,6 +7,7 @@ service decides what the caller may see and change.
 
 import webob.exc
 
+from nova_lite.api.openstack import common
 from nova_lite.api.openstack.compute.schemas import images as schema
 from nova_lite.api.openstack.compute.views import images as views_images
 from nova_lite.api.openstack import wsgi
@@ -28,11 +29,6 @@ SUPPORTED_FILTERS = {
     'minRam': 'min_ram',
     'minDisk': 'min_disk',
 }
-
-
-def _gone(req):
-    raise exception.VersionNotFoundForAPIMethod(
-        version=req.api_version_request.get_string())
 
 
 def glance_filters(params):
@@ -107,7 +103,7 @@ class ImagesController(wsgi.Controller):
     @validation.query_schema(schema.index_query)
     @validation.response_body_schema(schema.gone_response)
     def index(self, req):  # noqa: F811
-        _gone(req)
+        common.method_gone(req)
 
     @wsgi.api_version('2.1', MAX_PROXY_API_SUPPORT_VERSION)
     @wsgi.expected_errors(400)
@@ -122,7 +118,7 @@ class ImagesController(wsgi.Controller):
     @validation.query_schema(schema.detail_query)
     @validation.response_body_schema(schema.gone_response)
     def detail(self, req):  # noqa: F811
-        _gone(req)
+        common.method_gone(req)
 
     @wsgi.api_version('2.1', MAX_PROXY_API_SUPPORT_VERSION)
     @wsgi.expected_errors(404)
@@ -142,7 +138,7 @@ class ImagesController(wsgi.Controller):
     @validation.query_schema(schema.show_query)
     @validation.response_body_schema(schema.gone_response)
     def show(self, req, id):  # noqa: F811
-        _gone(req)
+        common.method_gone(req)
 
     @wsgi.api_version('2.1', MAX_PROXY_API_SUPPORT_VERSION)
     @wsgi.response(204)
@@ -163,4 +159,4 @@ class ImagesController(wsgi.Controller):
     @wsgi.expected_errors(404)
     @validation.response_body_schema(schema.gone_response)
     def delete(self, req, id):  # noqa: F811
-        _gone(req)
+        common.method_gone(req)

@@ -10,6 +10,7 @@ import ipaddress
 
 import webob.exc
 
+from nova_lite.api.openstack import common
 from nova_lite.api.openstack.compute.schemas import networks as schema
 from nova_lite.api.openstack import wsgi
 from nova_lite.api import validation
@@ -101,8 +102,7 @@ class NetworkController(wsgi.Controller):
     @validation.response_body_schema(schema.index_response_v236)
     def index(self, req):  # noqa: F811
         """Gone from 2.36: 404, as for any method not at a version."""
-        raise exception.VersionNotFoundForAPIMethod(
-            version=req.api_version_request.get_string())
+        common.method_gone(req)
 
     @wsgi.api_version('2.1', MAX_PROXY_API_SUPPORT_VERSION)
     @wsgi.expected_errors(404)
@@ -125,8 +125,7 @@ class NetworkController(wsgi.Controller):
     @validation.response_body_schema(schema.show_response_v236)
     def show(self, req, id):  # noqa: F811
         """Gone from 2.36: 404, as for any method not at a version."""
-        raise exception.VersionNotFoundForAPIMethod(
-            version=req.api_version_request.get_string())
+        common.method_gone(req)
 
     @wsgi.expected_errors(410)
     @validation.schema(schema.create)
