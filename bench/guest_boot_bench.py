@@ -40,7 +40,7 @@ QEMU = 'qemu-system-x86_64'
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # NOTE: the kernel command line nova-lite-manage image import-test-guest
 # gives the image (os_command_line), so both sides boot alike.
-CMDLINE = 'console=tty0 console=ttyS0 quiet'
+CMDLINE = 'console=tty0 console=ttyS0 quiet nova-lite.cd_wait=3'
 
 
 def _marker_line(text, server_id):
@@ -60,8 +60,10 @@ def boot_once(client, args, name):
               'networks': ([{'uuid': args.network}]
                            if args.network not in ('none', 'auto')
                            else args.network),
-              'config_drive': True,
+              'config_drive': getattr(args, 'config_drive', True),
               'user_data': base64.b64encode(b'#!/bin/sh\n').decode()}
+    if getattr(args, 'host', None):
+        server['host'] = args.host
     start = time.perf_counter()
     body = client.request('POST', '/servers', {'server': server},
                           expected=(202,)).json()

@@ -422,6 +422,15 @@ class NetworkInUse(Conflict):
     msg_fmt = 'Network %(network_id)s is still in use.'
 
 
+class NetworkSegmentInUse(Conflict):
+    msg_fmt = 'Network segment %(segment)s is in use by another network.'
+
+
+class NetworkOverlaps(Conflict):
+    msg_fmt = ('CIDR %(cidr)s overlaps %(other_cidr)s of network '
+               '%(network_id)s.')
+
+
 class NoMoreFixedIps(NovaException):
     msg_fmt = 'No fixed IP addresses available for network: %(net)s'
 

@@ -1,5 +1,5 @@
 """A nova-lite service: an RPC server over a manager, its heartbeat and its
-periodic tasks; and the API's WSGI service.
+periodic tasks; and the WSGI services of the APIs.
 
 This and ``cmd/`` are the only places that name manager classes.
 """
@@ -33,11 +33,17 @@ def _scheduler_manager(host):
     return [manager.SchedulerManager()]
 
 
+def _network_manager(host):
+    from nova_lite.network import manager
+    return [manager.NetworkManager(host=host)]
+
+
 # binary -> (topic, factory of RPC endpoints)
 SERVICES = {
     'nova-lite-compute': ('compute', _compute_manager),
     'nova-lite-conductor': ('conductor', _conductor_managers),
     'nova-lite-scheduler': ('scheduler', _scheduler_manager),
+    'nova-lite-network': ('network', _network_manager),
 }
 
 
@@ -83,6 +89,7 @@ class Service:
             for task, interval in self.manager.periodic_tasks():
                 self._loops.append(utils.LoopingCall(
                     task, interval, initial_delay=interval).start())
+        if hasattr(self.manager, 'update_available_resource'):
             # NOTE: report inventory at once, so a new host can be
             # scheduled to without waiting a whole interval.
             self.manager.update_available_resource()
@@ -111,22 +118,44 @@ class Service:
             self.rpcserver.wait()
         if hasattr(self.manager, 'driver'):
             self.manager.driver.cleanup_host(self.host)
+        if hasattr(self.manager, 'cleanup_host'):
+            self.manager.cleanup_host()
+
+
+def _compute_api():
+    from nova_lite.api import app
+    return app.make_app()
+
+
+def _metadata_api():
+    from nova_lite.api.metadata import handler
+    return handler.make_app()
+
+
+# WSGI service name -> (factory of its application, what the log calls it)
+WSGI_APPS = {
+    'osapi_compute': (_compute_api, 'Compute API'),
+    'metadata': (_metadata_api, 'Metadata API'),
+}
 
 
 class WSGIService:
-    """The Compute API on osapi_compute_listen:osapi_compute_listen_port."""
+    """An API served on ``<name>_listen:<name>_listen_port``: the Compute
+    API (``osapi_compute``) or the metadata API (``metadata``), Nova's
+    names."""
 
-    def __init__(self, host=None, port=None):
-        from nova_lite.api import app
-        self.app = app.make_app()
+    def __init__(self, host=None, port=None, name='osapi_compute'):
+        factory, self.title = WSGI_APPS[name]
+        self.name = name
+        self.app = factory()
         self.server = utils.WSGIServer(
-            'osapi_compute', self.app,
-            host or CONF.osapi_compute_listen,
-            CONF.osapi_compute_listen_port if port is None else port)
+            name, self.app,
+            host or getattr(CONF, '%s_listen' % name),
+            getattr(CONF, '%s_listen_port' % name) if port is None else port)
 
     def start(self):
         self.server.start()
-        LOG.info('Compute API listening on http://%s:%s', self.server.host,
+        LOG.info('%s listening on http://%s:%s', self.title, self.server.host,
                  self.server.port)
         return self
 

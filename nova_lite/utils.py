@@ -1,6 +1,8 @@
 """Small helpers shared by every service, and the one door to eventlet."""
 
 import functools
+import hashlib
+import hmac
 import os
 import subprocess
 import threading
@@ -9,6 +11,7 @@ import time
 import eventlet
 import eventlet.semaphore
 from oslo_log import log as logging
+from oslo_utils import encodeutils
 from oslo_utils import uuidutils
 
 from nova_lite import exception
@@ -120,11 +123,36 @@ def generate_uuid():
     return uuidutils.generate_uuid()
 
 
-def execute(cmd, timeout, ok_errors=()):
+def metadata_signature(secret, instance_id):
+    """The ``X-Instance-ID-Signature`` of a metadata request.
+
+    The metadata proxy signs the id of the instance it forwards a request
+    for; nova-lite-metadata computes the same and compares (Nova's and
+    Neutron's scheme, so either end may be the real one).
+
+    :param secret: ``[metadata] metadata_proxy_shared_secret`` (str or
+        bytes; the empty secret is a valid, if weak, key).
+    :param instance_id: the instance's uuid, as sent in ``X-Instance-ID``.
+    :returns: the HMAC-SHA256 of ``instance_id`` keyed with ``secret``,
+        as lowercase hex.
+    """
+    return hmac.new(encodeutils.to_utf8(secret or ''),
+                    encodeutils.to_utf8(instance_id),
+                    hashlib.sha256).hexdigest()
+
+
+# NOTE: under eventlet's monkey patching a green Popen raises the
+# TimeoutExpired of eventlet's own copy of subprocess.
+_TIMEOUT_ERRORS = (subprocess.TimeoutExpired,
+                   eventlet.patcher.original('subprocess').TimeoutExpired)
+
+
+def execute(cmd, timeout, ok_errors=(), input=None):
     """Run the command ``cmd`` (a list) to completion; text output.
 
     :param ok_errors: texts of stderr that make a non-zero exit count as
         done (another process did it first); the caller sees its code.
+    :param input: text for the command's standard input.
     :returns: the ``subprocess.CompletedProcess``.
     :raises InternalError: the command is missing, outlived ``timeout``
         seconds, or failed with none of ``ok_errors``.
@@ -132,8 +160,8 @@ def execute(cmd, timeout, ok_errors=()):
     try:
         result = subprocess.run(cmd, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True,
-                                timeout=timeout)
-    except (OSError, subprocess.TimeoutExpired) as error:
+                                timeout=timeout, input=input)
+    except (OSError,) + _TIMEOUT_ERRORS as error:
         raise exception.InternalError(
             err='%s failed: %s' % (' '.join(cmd), error)) from error
     if result.returncode != 0 and not any(text in result.stderr

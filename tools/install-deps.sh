@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what nova-lite needs on a fresh Debian/Ubuntu machine: system
-# packages (libvirt, QEMU, an ISO tool) and a virtualenv in .venv with the
+# packages (libvirt, QEMU, an ISO tool; dnsmasq, iproute2 and iptables for
+# the network host) and a virtualenv in .venv with the
 # project installed in it. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +10,8 @@ SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
 PACKAGES="libvirt-dev libvirt-daemon-system qemu-system-x86 qemu-utils
-genisoimage pkg-config gcc python3-dev python3-venv curl"
+genisoimage pkg-config gcc python3-dev python3-venv curl dnsmasq-base
+iproute2 iptables"
 missing=""
 for p in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \

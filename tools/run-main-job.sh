@@ -21,7 +21,8 @@
 #      config_drive on that network; waits for ACTIVE, then polls os-getConsoleOutput until the guest prints
 #      "NOVA-LITE-GUEST-READY uuid=<server id> user_data=<base64>" (it
 #      reads both from its config drive), checks them and prints the line;
-#   8. deletes the server and stops nova-lite-all.
+#   8. deletes the server, stops nova-lite-all and takes down what its
+#      network host made (bridge, gateway, dnsmasq, NAT rules).
 #
 # Usage: tools/run-main-job.sh [--keep]
 #   --keep   leave nova-lite-all running at the end (and, when the job
@@ -51,6 +52,7 @@ STATE=${NOVA_LITE_MAIN_JOB_STATE:-/var/tmp/nova-lite-main-job}
 TIMEOUT=${NOVA_LITE_BOOT_TIMEOUT:-300}
 API_PORT=8774
 IMAGE_PORT=9292
+METADATA_PORT=8775
 API=http://127.0.0.1:$API_PORT/v2.1
 CONF=$STATE/nova-lite.conf
 LOG=$STATE/nova-lite-all.log
@@ -96,6 +98,12 @@ cleanup() {
                  "stop it with: kill \$(cat $PIDFILE)"
         else
             stop_all
+            # NOTE: the network host of nova-lite-all leaves the network's
+            # bridge, gateway and dnsmasq up for the guests; with none left
+            # they go too.
+            if [ -n "${MANAGE+x}" ]; then
+                "${MANAGE[@]}" network teardown-host >/dev/null 2>&1
+            fi
         fi
     fi
     exit "$rc"
@@ -171,8 +179,8 @@ if [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
     kill "$old"
     for _ in $(seq 1 100); do kill -0 "$old" 2>/dev/null || break; sleep 0.1; done
 fi
-for port in $API_PORT $IMAGE_PORT; do
-    port_busy "$port" && fail "port $port is in use by another process; nova-lite-all needs 127.0.0.1:$API_PORT and :$IMAGE_PORT"
+for port in $API_PORT $IMAGE_PORT $METADATA_PORT; do
+    port_busy "$port" && fail "port $port is in use by another process; nova-lite-all needs 127.0.0.1:$API_PORT, :$IMAGE_PORT and :$METADATA_PORT"
 done
 cat >"$CONF" <<EOF
 # Written by tools/run-main-job.sh.

@@ -2,7 +2,10 @@
 
 With no arguments it keeps its state in ``~/.nova-lite`` (sqlite), passes
 RPC messages in memory, serves the Compute API on 127.0.0.1:8774 and the
-image service (nova-lite-image) on 127.0.0.1:9292 without authentication:
+image service (nova-lite-image) on 127.0.0.1:9292 without authentication,
+the metadata API (nova-lite-metadata) on 127.0.0.1:8775, and with the
+libvirt driver the network host (nova-lite-network: each network's
+gateway, DHCP and metadata proxy on this host):
 a first run needs no broker, no database server and no Glance. With
 ``[glance] api_servers`` set it uses that image service instead and starts
 none of its own.
@@ -14,6 +17,7 @@ from oslo_log import log as logging
 from nova_lite.cmd import common
 from nova_lite.cmd import image
 from nova_lite.cmd import manage
+from nova_lite.cmd import metadata
 from nova_lite import conf
 from nova_lite import rpc
 from nova_lite import service
@@ -24,6 +28,13 @@ LOG = logging.getLogger(__name__)
 
 RPC_BINARIES = ('nova-lite-conductor', 'nova-lite-scheduler',
                 'nova-lite-compute')
+
+
+def _runs_real_guests():
+    """Whether the guests use this host's bridges, which then need a
+    network host (gateways, DHCP, metadata proxies): not the fake
+    driver's."""
+    return CONF.compute_driver.split('.')[0] == 'libvirt'
 
 
 def start_all():
@@ -52,6 +63,16 @@ def start_all():
                  ', '.join(image.use_local_if_unset(image_server.host,
                                                     image_server.port)))
     services += [service.Service(binary).start() for binary in RPC_BINARIES]
+    metadata_service = metadata.start()
+    services.append(metadata_service)
+    # NOTE: the network host's metadata proxies send to this process's
+    # metadata API unless told otherwise.
+    CONF.set_default('nova_metadata_host', metadata_service.server.host,
+                     group='metadata')
+    CONF.set_default('nova_metadata_port', metadata_service.server.port,
+                     group='metadata')
+    if _runs_real_guests():
+        services.append(service.Service('nova-lite-network').start())
     services.append(service.WSGIService().start())
     return services
 
@@ -60,6 +81,7 @@ def main():
     common.setup()
     CONF.set_default('osapi_compute_listen', '127.0.0.1')
     CONF.set_default('bind_host', '127.0.0.1', group='image_service')
+    CONF.set_default('metadata_listen', '127.0.0.1')
     # NOTE: one process is one host: a resize has nowhere else to go (what
     # devstack sets for a single node too).
     CONF.set_default('allow_resize_to_same_host', True)

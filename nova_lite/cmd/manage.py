@@ -11,8 +11,11 @@
     nova-lite-manage image import-test-guest [--dir D] [--name N]
     nova-lite-manage network create --name N --cidr C [--gateway G]
         [--bridge B] [--dns D [--dns D]] [--mtu M] [--project-id P]
+        [--provider-network-type vxlan|vlan|flat]
+        [--provider-physical-network P] [--provider-segment ID] [--snat]
     nova-lite-manage network list
     nova-lite-manage network delete <uuid|label>
+    nova-lite-manage network teardown-host   # this host's bridges, DHCP...
 """
 
 import os
@@ -25,6 +28,7 @@ from nova_lite import conf
 from nova_lite import context as nova_context
 from nova_lite.db import migration
 from nova_lite import exception
+from nova_lite.network import segments
 from nova_lite import objects
 
 CONF = conf.CONF
@@ -253,15 +257,22 @@ def _network_create():
     context = nova_context.get_admin_context()
     args = CONF.category
     try:
-        network = network_api.API().create(
+        # NOTE: the network host sets a network up when its first address
+        # is announced (or at its next sync); nothing to tell it here.
+        network = network_api.API(notify_network_host=False).create(
             context, args.net_name, args.net_cidr, gateway=args.net_gateway,
             bridge=args.net_bridge, dns=args.net_dns, mtu=args.net_mtu,
-            project_id=args.net_project_id)
-    except (exception.InvalidInput, exception.NetworkExists) as error:
+            project_id=args.net_project_id,
+            network_type=args.net_type,
+            physical_network=args.net_physnet,
+            segmentation_id=args.net_segment, enable_snat=args.net_snat)
+    except (exception.InvalidInput, exception.Conflict) as error:
         return _network_error(error)
-    print('Created network %s: %s %s gateway %s bridge %s%s'
+    print('Created network %s: %s %s gateway %s bridge %s segment %s '
+          'MTU %d%s%s'
           % (network.uuid, network.label, network.cidr, network.gateway,
-             network.bridge,
+             network.bridge, network.segment, network.mtu,
+             ' SNAT' if network.enable_snat else '',
              ' (project %s)' % network.project_id if network.project_id
              else ' (shared)'))
     return 0
@@ -269,14 +280,15 @@ def _network_create():
 
 def _network_list():
     context = nova_context.get_admin_context()
-    rows = [('UUID', 'Label', 'CIDR', 'Gateway', 'Bridge', 'DNS', 'MTU',
-             'Project', 'Addresses used')]
+    rows = [('UUID', 'Label', 'CIDR', 'Gateway', 'Bridge', 'Segment',
+             'DNS', 'MTU', 'SNAT', 'Project', 'Addresses used')]
     for network in objects.NetworkList.get_all(context):
         rows.append((
             network.uuid, network.label, network.cidr,
-            network.gateway or '-', network.bridge,
+            network.gateway or '-', network.bridge, network.segment or '-',
             ','.join(d for d in (network.dns1, network.dns2) if d) or '-',
-            str(network.mtu or CONF.network.default_mtu),
+            str(segments.effective_mtu(network)),
+            'yes' if network.enable_snat else 'no',
             network.project_id or '(shared)',
             '%d/%d' % (network.allocated_count(), network.usable_count())))
     _print_table(rows)
@@ -287,10 +299,19 @@ def _network_delete():
     from nova_lite.network import api as network_api
     context = nova_context.get_admin_context()
     try:
-        network = network_api.API().delete(context, CONF.category.net_ref)
+        network = network_api.API(notify_network_host=False).delete(
+            context, CONF.category.net_ref)
     except (exception.NetworkNotFound, exception.NetworkInUse) as error:
         return _network_error(error)
     print('Deleted network %s (%s)' % (network.uuid, network.label))
+    return 0
+
+
+def _network_teardown_host():
+    from nova_lite.network import manager as network_manager
+    uuids = network_manager.teardown_host()
+    print('Took down %d network(s) on this host%s' % (
+        len(uuids), ': ' + ', '.join(uuids) if uuids else ''))
     return 0
 
 
@@ -300,7 +321,8 @@ def _add_network_parsers(subparsers):
     net = subparsers.add_parser('network', help='networks servers attach to')
     net_sub = net.add_subparsers(dest='action')
     create = net_sub.add_parser(
-        'create', help='define a flat IPv4 network on a Linux bridge')
+        'create', help='define an IPv4 network: one L2 segment across every '
+                       'host')
     create.add_argument('--name', dest='net_name', required=True,
                         help='label of the network (unique)')
     create.add_argument('--cidr', dest='net_cidr', required=True,
@@ -314,7 +336,20 @@ def _add_network_parsers(subparsers):
                         help='a DNS server (at most twice)')
     create.add_argument('--mtu', dest='net_mtu', type=int,
                         help='MTU of its NICs (default: [network] '
-                             'default_mtu)')
+                             'default_mtu, less 50 for vxlan)')
+    create.add_argument('--provider-network-type', dest='net_type',
+                        choices=('vxlan', 'vlan', 'flat'),
+                        help='segment type (default: [network] '
+                             'default_network_type)')
+    create.add_argument('--provider-physical-network', dest='net_physnet',
+                        help='physical network of a vlan or flat network '
+                             '(see [network] physical_interface_mappings)')
+    create.add_argument('--provider-segment', dest='net_segment', type=int,
+                        help='VNI or VLAN id (default: the lowest free one '
+                             'of the configured ranges)')
+    create.add_argument('--snat', dest='net_snat', action='store_true',
+                        help='masquerade its traffic to the outside behind '
+                             'the network host')
     create.add_argument('--project-id', dest='net_project_id',
                         help='owning project (default: shared by all)')
     net_sub.add_parser('list', help='list networks and their use')
@@ -322,6 +357,10 @@ def _add_network_parsers(subparsers):
         'delete', help='delete a network no server has an address on')
     delete.add_argument('net_ref', metavar='NETWORK',
                         help='uuid or label of the network')
+    net_sub.add_parser(
+        'teardown-host',
+        help="remove this host's part of every network: bridges, uplinks, "
+             'DHCP servers, gateway addresses and NAT rules')
 
 
 COMMANDS = {
@@ -335,6 +374,7 @@ COMMANDS = {
     ('network', 'create'): _network_create,
     ('network', 'list'): _network_list,
     ('network', 'delete'): _network_delete,
+    ('network', 'teardown-host'): _network_teardown_host,
 }
 
 

@@ -21,6 +21,7 @@ from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite import conf
 from nova_lite import context as nova_context
 from nova_lite import exception
+from nova_lite.network import agent as l2_agent
 from nova_lite.network import api as network_api
 from nova_lite import objects
 from nova_lite import utils
@@ -34,6 +35,11 @@ LOG = logging.getLogger(__name__)
 class ComputeVirtAPI(virtapi.VirtAPI):
     def __init__(self, manager):
         self.manager = manager
+
+    def plug_networks(self, network_info):
+        agent = self.manager.network_agent
+        if agent is not None:
+            agent.plug_all(nova_context.get_admin_context(), network_info)
 
 
 class ComputeManager:
@@ -49,6 +55,10 @@ class ComputeManager:
         # NOTE: a resize goes on from host to host (source <-> dest).
         self.compute_rpcapi = compute_rpcapi.ComputeAPI()
         self.network_api = network_api.API()
+        # NOTE: only guests on the host's own bridges need them joined to
+        # their segments (not the fake driver's).
+        self.network_agent = (l2_agent.L2Agent(self.host)
+                              if self.driver.plugs_host_networks() else None)
         self.rt = resource_tracker.ResourceTracker(self.host, self.driver)
         self._build_semaphore = utils.semaphore(CONF.max_concurrent_builds)
 
@@ -62,7 +72,9 @@ class ComputeManager:
         """
         self.driver.init_host(host=self.host)
         context = nova_context.get_admin_context()
-        for instance in objects.InstanceList.get_by_host(context, self.host):
+        instances = objects.InstanceList.get_by_host(context, self.host)
+        self._plug_networks(context, instances)
+        for instance in instances:
             if instance.vm_state == vm_states.BUILDING:
                 LOG.warning('Instance %s was building when the service '
                             'stopped; setting it to ERROR', instance.uuid)
@@ -75,6 +87,26 @@ class ComputeManager:
                 snapshot.settle_interrupted(self, instance)
             elif instance.task_state in resize.INTERRUPTED_STATES:
                 resize.settle_interrupted(self, context, instance)
+
+    def _plug_networks(self, context, instances):
+        """Join the bridges of the host's guests to their segments again
+        (after a host reboot they are gone; after a restart of this
+        service the tunnel peers must be followed again)."""
+        if self.network_agent is None:
+            return
+        self.network_agent.sync_tunnels(context)
+        for instance in instances:
+            try:
+                self.network_agent.plug_all(context,
+                                            _network_info(instance))
+            except exception.NovaException as error:
+                LOG.error('Could not plug the networks of instance %s: %s',
+                          instance.uuid, error.format_message())
+
+    def sync_tunnels(self, context=None):
+        """Follow the tunnel addresses of the hosts that came or went."""
+        self.network_agent.sync_tunnels(
+            context or nova_context.get_admin_context())
 
     def _fail_interrupted(self, context, instance):
         instance.vm_state = vm_states.ERROR
@@ -94,6 +126,9 @@ class ComputeManager:
         if CONF.compute.sync_power_state_interval > 0:
             tasks.append((self.sync_power_states,
                           CONF.compute.sync_power_state_interval))
+        if self.network_agent is not None and self.network_agent.tunnels:
+            tasks.append((self.sync_tunnels,
+                          CONF.network.tunnel_sync_interval))
         if CONF.resize_confirm_window > 0:
             tasks.append((self.poll_unconfirmed_resizes,
                           CONF.periodic_interval))

@@ -12,6 +12,7 @@ from nova_lite.conf import filter_scheduler
 from nova_lite.conf import glance
 from nova_lite.conf import image_service
 from nova_lite.conf import libvirt
+from nova_lite.conf import metadata
 from nova_lite.conf import network
 from nova_lite.conf import quota
 from nova_lite.conf import scheduler
@@ -20,8 +21,8 @@ from nova_lite.conf import upgrade_levels
 CONF = cfg.CONF
 
 _MODULES = (default, api, compute, conductor, database, fake_driver,
-            filter_scheduler, glance, image_service, libvirt, network, quota,
-            scheduler, upgrade_levels)
+            filter_scheduler, glance, image_service, libvirt, metadata,
+            network, quota, scheduler, upgrade_levels)
 
 for _module in _MODULES:
     _module.register_opts(CONF)

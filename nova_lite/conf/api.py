@@ -53,6 +53,19 @@ tests run with ``error``, so every schema is held to what the API really
 answers. Deployments keep ``ignore``: checking costs about half the time
 of a 1,000-server detail list (Nova's default is ``warn``).
 """),
+    cfg.StrOpt('dhcp_domain',
+               default='novalocal',
+               help="""
+Domain appended to an instance's hostname in what the guest learns about
+itself: ``hostname`` in ``meta_data.json`` (config drive and metadata
+API) and the EC2 ``hostname``, ``local-hostname`` and
+``public-hostname``.
+
+Possible values:
+
+* A domain name; the default is Nova's.
+* The empty string: the hostname is given as it is.
+"""),
     cfg.BoolOpt('enable_instance_password',
                 default=True,
                 help='Whether server create returns ``adminPass``.'),

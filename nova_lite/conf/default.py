@@ -49,6 +49,27 @@ accepted too.
 Number of API worker processes. Workers keep no state between requests,
 so any number may run side by side.
 """),
+    cfg.StrOpt('metadata_listen',
+               default='0.0.0.0',
+               help="""
+IP address on which the metadata API (nova-lite-metadata) listens.
+nova-lite-all, which runs it too, defaults it to 127.0.0.1.
+
+Related options:
+
+* ``[metadata] nova_metadata_host``: where the metadata proxies send
+  guests' requests.
+"""),
+    cfg.PortOpt('metadata_listen_port',
+                default=8775,
+                help="""
+Port on which the metadata API listens.
+
+Related options:
+
+* ``[metadata] nova_metadata_port``: where the metadata proxies send
+  guests' requests.
+"""),
     cfg.IntOpt('report_interval',
                default=10, min=1,
                help="""

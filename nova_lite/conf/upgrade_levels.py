@@ -15,6 +15,8 @@ upgrade_opts = [
                help='Highest RPC version to send to conductors.'),
     cfg.StrOpt('scheduler',
                help='Highest RPC version to send to schedulers.'),
+    cfg.StrOpt('network',
+               help='Highest RPC version to send to network hosts.'),
 ]
 
 

@@ -286,16 +286,22 @@ class RequestSpec(Base, TimestampMixin):
 # ---- networks and their addresses (nova-lite's nova-network) ---------------
 
 class Network(Base, TimestampMixin):
-    """A flat IPv4 network on a Linux bridge of every compute host.
+    """An IPv4 network: one L2 segment across every host, a Linux bridge
+    on each.
 
     Soft-deleted (``deleted`` = its id) like nova-network's networks, so a
     label can be used again after a delete. ``project_id`` NULL means
-    shared: every project may attach servers to it.
+    shared: every project may attach servers to it. ``segment`` names the
+    segment (``vxlan:VNI``, ``vlan:PHYSNET:VID``, ``flat:PHYSNET``) so
+    that the unique key gives one segment to one live network, whoever
+    races for it.
     """
     __tablename__ = 'networks'
     __table_args__ = (
         sa.UniqueConstraint('label', 'deleted',
                             name='uniq_networks0label0deleted'),
+        sa.UniqueConstraint('segment', 'deleted',
+                            name='uniq_networks0segment0deleted'),
         sa.Index('networks_project_id_deleted_idx', 'project_id',
                  'deleted'),
     )
@@ -309,8 +315,26 @@ class Network(Base, TimestampMixin):
     dns2 = sa.Column(sa.String(39))
     mtu = sa.Column(sa.Integer)
     project_id = sa.Column(sa.String(255))
+    network_type = sa.Column(sa.String(16), nullable=False,
+                             default='vxlan', server_default='vxlan')
+    physical_network = sa.Column(sa.String(64))
+    segmentation_id = sa.Column(sa.Integer)
+    segment = sa.Column(sa.String(96))
+    enable_snat = sa.Column(sa.Boolean, nullable=False, default=False,
+                            server_default=sa.false())
     deleted = sa.Column(sa.Integer, nullable=False, default=0)
     deleted_at = sa.Column(sa.DateTime)
+
+
+class TunnelEndpoint(Base, TimestampMixin):
+    """A host's VXLAN tunnel address (Neutron's ``ml2_vxlan_endpoints``)."""
+    __tablename__ = 'tunnel_endpoints'
+    __table_args__ = (
+        sa.UniqueConstraint('host', name='uniq_tunnel_endpoints0host'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    host = sa.Column(sa.String(255), nullable=False)
+    ip_address = sa.Column(sa.String(64), nullable=False)
 
 
 class VirtualInterface(Base, TimestampMixin):

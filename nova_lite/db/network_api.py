@@ -111,29 +111,85 @@ def _network_query(project_id=None, read_deleted='no'):
     return query
 
 
-def network_create(values):
+def network_create(values, segments=None):
     """Create a network.
 
     :param values: columns; ``uuid``, ``label``, ``cidr`` and ``bridge``
-        are required.
+        are required, and ``segment`` unless ``segments`` is given.
+    :param segments: where to allocate the segment from:
+        ``{'format': 'vxlan:%d', 'ranges': [[first, last]]}``; the network
+        gets the lowest id of the ranges whose segment no live network
+        holds.
     :returns: the new row.
-    :raises: NetworkExists when a live network has that label.
+    :raises: NetworkExists when a live network has that label;
+        NetworkSegmentInUse when its segment is taken (or every
+        candidate is); NetworkOverlaps when its CIDR overlaps a live
+        network's.
     """
     values = dict(values)
     values.setdefault('uuid', uuidutils.generate_uuid())
     values.setdefault('deleted', 0)
-    try:
-        with db_api.transaction() as session:
-            if session.scalars(_network_query().filter_by(
-                    label=values['label'])).first() is not None:
+    for _attempt in range(CONF.network.allocate_retries):
+        try:
+            return _network_create_once(values, segments)
+        except sa_exc.IntegrityError:
+            # NOTE: another create took the same label or segment between
+            # our read and our insert; read again to say which.
+            if _live_network(label=values['label']) is not None:
                 raise exception.NetworkExists(label=values['label'])
-            row = models.Network(**values)
-            session.add(row)
-            session.flush()
-            return row
-    except sa_exc.IntegrityError:
-        # NOTE: another create of the same label won the race.
-        raise exception.NetworkExists(label=values['label'])
+            if segments is None:
+                raise exception.NetworkSegmentInUse(
+                    segment=values.get('segment'))
+    raise exception.NetworkSegmentInUse(segment=values.get('segment'))
+
+
+def _live_network(**criteria):
+    with db_api.transaction() as session:
+        return session.scalars(_network_query().filter_by(
+            **criteria)).first()
+
+
+def _lowest_free_segment(segments, taken):
+    """``(id, segment)`` of the lowest id of the ranges not ``taken``.
+
+    NOTE: at most len(taken) + 1 ids are looked at, whatever the ranges'
+    size (a VNI range may span 16 million ids).
+    """
+    for first, last in sorted(segments['ranges']):
+        for sid in range(first, last + 1):
+            segment = segments['format'] % sid
+            if segment not in taken:
+                return sid, segment
+    return None
+
+
+def _network_create_once(values, segments):
+    with db_api.transaction() as session:
+        live = list(session.scalars(_network_query()))
+        if any(n.label == values['label'] for n in live):
+            raise exception.NetworkExists(label=values['label'])
+        cidr = ipaddress.ip_network(values['cidr'])
+        for other in live:
+            if ipaddress.ip_network(other.cidr).overlaps(cidr):
+                raise exception.NetworkOverlaps(cidr=values['cidr'],
+                                                network_id=other.uuid,
+                                                other_cidr=other.cidr)
+        taken = {n.segment for n in live}
+        if segments is not None:
+            free = _lowest_free_segment(segments, taken)
+            if free is None:
+                raise exception.NetworkSegmentInUse(
+                    segment='every one of %s %s' % (
+                        segments['format'].split(':')[0],
+                        ', '.join('%d:%d' % tuple(r)
+                                  for r in segments['ranges'])))
+            values['segmentation_id'], values['segment'] = free
+        elif values.get('segment') is not None and values['segment'] in taken:
+            raise exception.NetworkSegmentInUse(segment=values['segment'])
+        row = models.Network(**values)
+        session.add(row)
+        session.flush()
+        return row
 
 
 def network_get_by_uuid(uuid, project_id=None):
@@ -215,6 +271,60 @@ def network_destroy(uuid):
         if in_use:
             # NOTE: raising rolls the soft delete back.
             raise exception.NetworkInUse(network_id=uuid)
+
+
+def network_dhcp_hosts(network_id):
+    """``[(MAC, fixed IP, instance hostname)]`` of every address held on a
+    network, by address: its DHCP server's static entries."""
+    query = (sa.select(models.VirtualInterface.address,
+                       models.FixedIp.address, models.Instance.hostname)
+             .join(models.FixedIp, models.FixedIp.virtual_interface_id ==
+                   models.VirtualInterface.id)
+             .outerjoin(models.Instance, models.Instance.uuid ==
+                        models.VirtualInterface.instance_uuid)
+             .where(models.FixedIp.network_id == network_id)
+             .order_by(models.FixedIp.address))
+    with db_api.transaction() as session:
+        return [tuple(row) for row in session.execute(query)]
+
+
+# ---- tunnel endpoints ------------------------------------------------------
+
+def tunnel_endpoint_set(host, ip_address):
+    """Record (or move) the tunnel address of ``host``; returns its row."""
+    for _attempt in range(CONF.network.allocate_retries):
+        try:
+            with db_api.transaction() as session:
+                row = session.scalars(sa.select(models.TunnelEndpoint)
+                                      .filter_by(host=host)).first()
+                if row is None:
+                    row = models.TunnelEndpoint(host=host,
+                                                ip_address=ip_address)
+                    session.add(row)
+                elif row.ip_address != ip_address:
+                    row.ip_address = ip_address
+                session.flush()
+                return row
+        except sa_exc.IntegrityError:
+            # NOTE: the same host registering twice at once; read again.
+            continue
+    raise exception.InternalError(
+        err='could not record the tunnel address of %s' % host)
+
+
+def tunnel_endpoint_get_all():
+    """Every host's tunnel address, by host name."""
+    with db_api.transaction() as session:
+        return list(session.scalars(sa.select(models.TunnelEndpoint)
+                                    .order_by(models.TunnelEndpoint.host)))
+
+
+def tunnel_endpoint_delete(host):
+    """Forget the tunnel address of ``host`` (its service was deleted)."""
+    with db_api.transaction() as session:
+        return session.execute(
+            sa.delete(models.TunnelEndpoint)
+            .where(models.TunnelEndpoint.host == host)).rowcount
 
 
 # ---- VIFs and fixed IPs ----------------------------------------------------

@@ -23,8 +23,9 @@ def service_get_by_uuid(uuid):
 
 def service_destroy_with_host(service_id, compute_binary):
     """Delete a service; for a compute service also its compute nodes
-    (with any allocations left on them) and its host's aggregate
-    membership, in one transaction.
+    (with any allocations left on them), its host's aggregate membership
+    and its tunnel address (other hosts stop sending to it), in one
+    transaction.
 
     :raises: ServiceNotFound, ComputeServiceInUse (a live instance is
         still on the compute host: nothing is deleted)
@@ -50,4 +51,6 @@ def service_destroy_with_host(service_id, compute_binary):
                             .where(models.ComputeNode.host == host))
             session.execute(sa.delete(models.AggregateHost)
                             .where(models.AggregateHost.host == host))
+            session.execute(sa.delete(models.TunnelEndpoint)
+                            .where(models.TunnelEndpoint.host == host))
         session.delete(service)

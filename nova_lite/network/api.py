@@ -24,6 +24,8 @@ from oslo_utils import uuidutils
 from nova_lite import conf
 from nova_lite import exception
 from nova_lite.network import model
+from nova_lite.network import rpcapi as network_rpcapi
+from nova_lite.network import segments
 from nova_lite import objects
 
 CONF = conf.CONF
@@ -35,7 +37,6 @@ NONE = 'none'
 # libvirt take without quoting.
 _BRIDGE_RE = re.compile(r'^[A-Za-z0-9_.-]{1,15}$')
 MIN_MTU = 68
-MAX_MTU = 65535
 
 
 def _requests(requested_networks):
@@ -56,7 +57,15 @@ def default_bridge(network_uuid):
 
 class API:
     """Networks for the compute API, the REST layer, the compute service
-    and nova-lite-manage."""
+    and nova-lite-manage.
+
+    Every change of a network or of its addresses is announced to the
+    network host (a fanout cast), which updates its bridges, gateways and
+    DHCP entries at once.
+    """
+
+    def __init__(self, notify_network_host=True):
+        self.notify_network_host = notify_network_host
 
     # ---- networks ----------------------------------------------------------
 
@@ -86,8 +95,10 @@ class API:
         return objects.Network.get_by_label(context, ref)
 
     def create(self, context, label, cidr, gateway=None, bridge=None,
-               dns=None, mtu=None, project_id=None):
-        """Define a flat IPv4 network.
+               dns=None, mtu=None, project_id=None, network_type=None,
+               physical_network=None, segmentation_id=None,
+               enable_snat=False):
+        """Define an IPv4 network: one L2 segment across every host.
 
         :param cidr: its address range, e.g. ``192.0.2.0/24`` (a /30 at
             the smallest; no host bits set).
@@ -96,12 +107,24 @@ class API:
         :param bridge: the Linux bridge of its NICs on every compute host;
             defaults to :func:`default_bridge`.
         :param dns: up to two DNS server addresses.
-        :param mtu: the NICs' MTU; unset means ``[network] default_mtu``.
+        :param mtu: the NICs' MTU; unset means ``[network] default_mtu``
+            less the segment type's overhead.
         :param project_id: the owning project; None shares the network
             with every project.
+        :param network_type: ``vxlan``, ``vlan`` or ``flat``; unset means
+            ``[network] default_network_type``.
+        :param physical_network: the physical network of a ``vlan`` or
+            ``flat`` network (a name of ``[network]
+            physical_interface_mappings``).
+        :param segmentation_id: the VNI of a ``vxlan`` network or the VLAN
+            id of a ``vlan`` one; unset takes the lowest free one of
+            ``[network] vni_ranges`` / ``network_vlan_ranges``.
+        :param enable_snat: the network host masquerades the network's
+            traffic to the outside behind its own address.
         :returns: the new Network.
         :raises: InvalidInput for a value that cannot work; NetworkExists
-            when the label is taken.
+            when the label is taken; NetworkSegmentInUse,
+            NetworkOverlaps.
         """
         label = (label or '').strip()
         if not label or len(label) > 255:
@@ -127,26 +150,46 @@ class API:
         if len(dns) > 2:
             raise exception.InvalidInput(
                 reason='a network has at most two DNS servers')
-        if mtu is not None and not MIN_MTU <= int(mtu) <= MAX_MTU:
+        network_type = network_type or CONF.network.default_network_type
+        segment = segments.Segment.validated(network_type, physical_network,
+                                             segmentation_id)
+        max_mtu = segment.max_mtu()
+        if mtu is not None:
+            try:
+                mtu = int(mtu)
+            except (TypeError, ValueError):
+                raise exception.InvalidInput(
+                    reason='MTU %r is not a number' % (mtu,))
+        if mtu is not None and not MIN_MTU <= mtu <= max_mtu:
             raise exception.InvalidInput(
-                reason='MTU %s is not within %d..%d' % (mtu, MIN_MTU,
-                                                        MAX_MTU))
+                reason='MTU %s is not within %d..%d (a %s network on a '
+                       'physical MTU of %d)' % (
+                           mtu, MIN_MTU, max_mtu, network_type,
+                           CONF.network.default_mtu))
         uuid = uuidutils.generate_uuid()
         bridge = bridge or default_bridge(uuid)
         if not _BRIDGE_RE.match(bridge):
             raise exception.InvalidInput(
                 reason='bridge %r is not a valid device name (1 to 15 of '
                        'A-Z a-z 0-9 _ . -)' % bridge)
+        candidates = segment.candidates()
         network = objects.Network(
             context=context, uuid=uuid, label=label, cidr=str(net),
             gateway=gateway, bridge=bridge,
             dns1=dns[0] if dns else None,
             dns2=dns[1] if len(dns) > 1 else None,
-            mtu=int(mtu) if mtu is not None else None,
-            project_id=project_id)
-        network.create()
-        LOG.info('Created network %s (%s, %s) on bridge %s', network.uuid,
-                 label, cidr, bridge)
+            mtu=mtu if mtu is not None else max_mtu,
+            project_id=project_id, network_type=network_type,
+            physical_network=segment.physical_network,
+            segmentation_id=segment.segmentation_id,
+            segment=segment.key() if candidates is None else None,
+            enable_snat=bool(enable_snat))
+        network.create(segments=candidates)
+        LOG.info('Created network %s (%s, %s, %s) on bridge %s', network.uuid,
+                 label, cidr, network.segment, bridge)
+        if self.notify_network_host:
+            network_rpcapi.NetworkAPI().refresh_networks(
+                context, network_uuids=[network.uuid])
         return network
 
     @staticmethod
@@ -176,6 +219,9 @@ class API:
         network = self.get_by_uuid_or_label(context, ref)
         network.destroy()
         LOG.info('Deleted network %s (%s)', network.uuid, network.label)
+        if self.notify_network_host:
+            network_rpcapi.NetworkAPI().refresh_networks(
+                context, network_uuids=[network.uuid])
         return network
 
     # ---- servers -----------------------------------------------------------
@@ -278,6 +324,7 @@ class API:
             with excutils.save_and_reraise_exception():
                 self._release(context, instance.uuid)
         network_info = build_network_info(vifs)
+        self._announce(context, network_info)
         LOG.info('Allocated %s to instance %s',
                  ', '.join('%s on %s' % (ip['address'], vif['network'][
                      'label']) for vif in network_info
@@ -300,12 +347,25 @@ class API:
         ``instance.network_info`` is empty (the caller saves it, if it
         keeps the instance). Releasing twice is harmless.
         """
+        held = _recorded_nics(instance)
         released = objects.VirtualInterfaceList.delete_by_instance_uuid(
             context, instance.uuid)
         if released:
             LOG.info('Released %d NIC(s) of instance %s', released,
                      instance.uuid)
+            self._announce(context, held, everywhere=not held)
         instance.network_info = model.NetworkInfo()
+
+    def _announce(self, context, network_info, everywhere=False):
+        """Tell the network host the DHCP entries of these NICs' networks
+        changed (of every network when they are not known)."""
+        if not self.notify_network_host:
+            return
+        uuids = sorted({vif['network']['id'] for vif in network_info
+                        if vif.get('network')})
+        if uuids or everywhere:
+            network_rpcapi.NetworkAPI().refresh_networks(
+                context, network_uuids=uuids or None)
 
     def get_instance_nw_info(self, context, instance):
         """The NetworkInfo of what ``instance`` holds now, from its VIFs."""
@@ -339,8 +399,7 @@ def build_network_info(vifs):
         network = model.Network(
             id=net.uuid, bridge=net.bridge, label=net.label,
             subnets=[subnet],
-            meta={'mtu': net.mtu or CONF.network.default_mtu,
-                  'tenant_id': net.project_id})
+            meta=dict(segments.network_meta(net), tenant_id=net.project_id))
         network_info.append(model.VIF(id=vif.uuid, address=vif.address,
                                       network=network,
                                       type=model.VIF_TYPE_BRIDGE,

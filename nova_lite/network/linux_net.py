@@ -1,12 +1,14 @@
-"""Linux network devices of a compute host: bridges and left-over taps.
+"""Linux network devices of a host: bridges, VXLAN and VLAN devices,
+their forwarding entries, addresses and left-over taps.
 
-Everything is done with ``ip(8)``; the compute service needs
+Everything is done with ``ip(8)`` and ``bridge(8)``; the service needs
 CAP_NET_ADMIN for it (or bridges made beforehand by the operator: an
 existing bridge is only brought up, and not even that when it is up).
 Several builds may plug into one bridge at once, so every step tolerates
 another process having done it first.
 """
 
+import ipaddress
 import os
 
 from oslo_log import log as logging
@@ -71,3 +73,122 @@ def delete_net_dev(name):
     if _ip('link', 'delete', 'dev', name,
            ok_errors=('Cannot find device', 'does not exist')):
         LOG.info('Deleted left-over network device %s', name)
+
+
+def _bridge(*args, ok_errors=()):
+    return utils.execute(['bridge'] + list(args), IP_TIMEOUT,
+                         ok_errors).returncode == 0
+
+
+def _master(name):
+    """The bridge ``name`` is a port of, or None."""
+    try:
+        return os.path.basename(os.readlink(
+            os.path.join(_SYS_NET, name, 'master')))
+    except OSError:
+        return None
+
+
+def _set_up(name):
+    if not _is_up(name):
+        _ip('link', 'set', 'dev', name, 'up')
+
+
+def add_to_bridge(bridge, name):
+    """Make the device ``name`` an up port of ``bridge`` (moving it from
+    another bridge if need be)."""
+    if _master(name) != bridge:
+        _ip('link', 'set', 'dev', name, 'master', bridge)
+        LOG.info('Added %s to bridge %s', name, bridge)
+    _set_up(name)
+
+
+def ensure_vxlan(name, vni, local_ip, port, mtu=None):
+    """Make the VXLAN device ``name`` (VNI ``vni``, sourcing from
+    ``local_ip``) exist and be up.
+
+    Learning is off: the forwarding entries that say where to send are
+    set by :func:`set_vxlan_peers`, and remote MACs are learnt by the
+    bridge it is a port of.
+
+    :raises: InternalError, e.g. when another device has this VNI.
+    """
+    if not device_exists(name):
+        args = ['link', 'add', name]
+        if mtu:
+            args += ['mtu', str(mtu)]
+        args += ['type', 'vxlan', 'id', str(vni), 'local', str(local_ip),
+                 'dstport', str(port), 'nolearning']
+        if _ip(*args, ok_errors=('File exists',)):
+            LOG.info('Created VXLAN device %s (VNI %s, local %s)', name, vni,
+                     local_ip)
+    _set_up(name)
+
+
+def vxlan_peers(name):
+    """The tunnel addresses the flood entries of ``name`` send to."""
+    out = utils.execute(['bridge', 'fdb', 'show', 'dev', name],
+                        IP_TIMEOUT).stdout
+    peers = set()
+    for line in out.splitlines():
+        words = line.split()
+        if words[:1] == ['00:00:00:00:00:00'] and 'dst' in words:
+            peers.add(words[words.index('dst') + 1])
+    return peers
+
+
+def set_vxlan_peers(name, peers):
+    """Make ``name`` flood its broadcast, unknown-unicast and multicast
+    frames to exactly the tunnel addresses ``peers`` (head-end
+    replication: no multicast needed in the underlay)."""
+    current = vxlan_peers(name)
+    for peer in sorted(set(peers) - current):
+        _bridge('fdb', 'append', '00:00:00:00:00:00', 'dev', name, 'dst',
+                peer, ok_errors=('File exists',))
+    for peer in sorted(current - set(peers)):
+        _bridge('fdb', 'del', '00:00:00:00:00:00', 'dev', name, 'dst', peer,
+                ok_errors=('No such file', 'Cannot find'))
+    if current != set(peers):
+        LOG.info('VXLAN device %s floods to %s', name,
+                 ', '.join(sorted(peers)) or 'nobody')
+
+
+def ensure_vlan(name, interface, vid):
+    """Make the VLAN device ``name`` (``vid`` on ``interface``) exist and
+    be up.
+
+    :raises: InternalError, e.g. when ``interface`` does not exist.
+    """
+    if not device_exists(name):
+        if _ip('link', 'add', 'link', interface, 'name', name, 'type',
+               'vlan', 'id', str(vid), ok_errors=('File exists',)):
+            LOG.info('Created VLAN device %s (%s on %s)', name, vid,
+                     interface)
+    _set_up(name)
+
+
+def set_mtu(name, mtu):
+    try:
+        with open(os.path.join(_SYS_NET, name, 'mtu')) as f:
+            if int(f.read()) == int(mtu):
+                return
+    except (OSError, ValueError):
+        pass
+    _ip('link', 'set', 'dev', name, 'mtu', str(mtu))
+
+
+def ensure_address(name, address, cidr):
+    """Give the device ``name`` the address ``address`` with the prefix of
+    ``cidr`` (e.g. a network's gateway on its bridge)."""
+    prefix = ipaddress.ip_network(cidr).prefixlen
+    if _ip('addr', 'add', '%s/%d' % (address, prefix), 'dev', name,
+           ok_errors=('File exists', 'Address already assigned')):
+        LOG.info('Added address %s/%d to %s', address, prefix, name)
+
+
+def bridge_ports(bridge):
+    """The names of the ports of ``bridge``."""
+    try:
+        return sorted(os.listdir(os.path.join(_SYS_NET, bridge, 'brif')))
+    except OSError:
+        return []

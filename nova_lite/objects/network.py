@@ -50,7 +50,10 @@ def _visible_project(context):
 
 @base.NovaObjectRegistry.register
 class Network(base.NovaObject, base.TimestampedObject):
-    VERSION = '1.0'
+    # Version 1.0: initial
+    # Version 1.1: network_type, physical_network, segmentation_id,
+    #              segment, enable_snat
+    VERSION = '1.1'
 
     fields = dict(base.TimestampedObject.fields, **{
         'id': fields.IntegerField(),
@@ -63,13 +66,19 @@ class Network(base.NovaObject, base.TimestampedObject):
         'dns2': fields.StringField(nullable=True),
         'mtu': fields.IntegerField(nullable=True),
         'project_id': fields.StringField(nullable=True),
+        'network_type': fields.StringField(default='vxlan'),
+        'physical_network': fields.StringField(nullable=True),
+        'segmentation_id': fields.IntegerField(nullable=True),
+        'segment': fields.StringField(nullable=True),
+        'enable_snat': fields.BooleanField(default=False),
         'deleted': fields.BooleanField(default=False),
         'deleted_at': fields.DateTimeField(nullable=True),
     })
 
     SKIP_COLUMNS = ('deleted',)
     COLUMNS = ('uuid', 'label', 'cidr', 'gateway', 'bridge', 'dns1', 'dns2',
-               'mtu', 'project_id')
+               'mtu', 'project_id', 'network_type', 'physical_network',
+               'segmentation_id', 'segment', 'enable_snat')
 
     @classmethod
     def _from_row(cls, context, row, obj=None):
@@ -106,13 +115,17 @@ class Network(base.NovaObject, base.TimestampedObject):
         return cls._from_row(context, row)
 
     @base.remotable
-    def create(self):
+    def create(self, segments=None):
+        """:param segments: candidate ``[segmentation_id, segment]``
+            pairs when the segment is to be allocated; see
+            :func:`nova_lite.db.network_api.network_create`."""
         if self.obj_attr_is_set('id'):
             raise exception.ObjectActionError(action='create',
                                               reason='already created')
         values = {name: getattr(self, name) for name in self.COLUMNS
                   if self.obj_attr_is_set(name)}
-        self._from_row(self._context, db.network_create(values), self)
+        self._from_row(self._context,
+                       db.network_create(values, segments=segments), self)
 
     @base.remotable
     def destroy(self):
@@ -128,6 +141,11 @@ class Network(base.NovaObject, base.TimestampedObject):
     def allocated_count(self):
         """How many of its addresses servers hold."""
         return db.network_allocated_counts([self.id]).get(self.id, 0)
+
+    @base.remotable
+    def dhcp_hosts(self):
+        """``[[MAC, fixed IP, hostname]]`` of the addresses held on it."""
+        return [list(row) for row in db.network_dhcp_hosts(self.id)]
 
     def usable_count(self):
         """How many of its addresses servers may hold at most."""
@@ -243,3 +261,38 @@ class FixedIPList(base.ObjectListBase, base.NovaObject):
     def get_by_network(cls, context, network_id):
         return cls._from_rows(context, FixedIP,
                               db.fixed_ip_get_by_network(network_id))
+
+
+@base.NovaObjectRegistry.register
+class TunnelEndpoint(base.NovaObject, base.TimestampedObject):
+    """A host's VXLAN tunnel address."""
+
+    VERSION = '1.0'
+
+    fields = dict(base.TimestampedObject.fields, **{
+        'id': fields.IntegerField(),
+        'host': fields.StringField(),
+        'ip_address': fields.StringField(),
+    })
+
+    @base.remotable_classmethod
+    def register(cls, context, host, ip_address):
+        """Record ``ip_address`` as the tunnel address of ``host``."""
+        return cls._from_row(context,
+                             db.tunnel_endpoint_set(host, ip_address))
+
+    @base.remotable_classmethod
+    def delete_by_host(cls, context, host):
+        return db.tunnel_endpoint_delete(host)
+
+
+@base.NovaObjectRegistry.register
+class TunnelEndpointList(base.ObjectListBase, base.NovaObject):
+    VERSION = '1.0'
+
+    fields = {'objects': fields.ListOfObjectsField('TunnelEndpoint')}
+
+    @base.remotable_classmethod
+    def get_all(cls, context):
+        return cls._from_rows(context, TunnelEndpoint,
+                              db.tunnel_endpoint_get_all())

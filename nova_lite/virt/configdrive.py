@@ -2,16 +2,13 @@
 
 The layout is Nova's ``openstack/`` tree, in its ``latest`` version only:
 ``meta_data.json``, ``user_data`` (when the instance has any),
-``network_data.json`` and ``vendor_data.json``. Nova also writes dated
-copies (``2012-08-10/`` ... ``2018-08-27/``) and an ``ec2/`` tree for old
-guests; cloud-init and the test guest read ``latest``, so nova-lite writes
-only that.
+``vendor_data.json``, ``network_data.json`` and ``vendor_data2.json``,
+built by ``nova_lite.instance_metadata`` exactly as the metadata API
+serves them. Nova also writes dated copies (``2012-08-10/`` ...) and an
+``ec2/`` tree for old guests; cloud-init and the test guest read
+``latest``, so nova-lite writes only that.
 """
 
-import base64
-import binascii
-import collections.abc
-import json
 import os
 import shutil
 import tempfile
@@ -20,16 +17,18 @@ from oslo_log import log as logging
 
 from nova_lite.conf import CONF
 from nova_lite import exception
+from nova_lite import instance_metadata
 from nova_lite import utils
 
 LOG = logging.getLogger(__name__)
 
 LABEL = 'config-2'
-VERSION = 'latest'
-# NOTE: Nova's default [api] dhcp_domain: guests learn
-# "<hostname>.novalocal" and keep the part before the first dot.
-DHCP_DOMAIN = 'novalocal'
+VERSION = instance_metadata.LATEST
 GENISOIMAGE_TIMEOUT = 120
+
+# NOTE: built with the metadata API's other files; the name stays here for
+# the callers that know network_data.json as the config drive's.
+network_data = instance_metadata.network_data
 
 
 def required_by(instance):
@@ -38,154 +37,25 @@ def required_by(instance):
     ``instance.config_drive`` is a string in Nova (``'True'`` or ``''``),
     ``[DEFAULT] force_config_drive`` gives every instance one.
     """
-    value = _get(instance, 'config_drive')
+    value = instance_metadata.get_field(instance, 'config_drive')
     if isinstance(value, str):
         value = value.strip().lower() not in ('', 'false', '0', 'no')
     return bool(value) or CONF.force_config_drive
 
 
-def _get(obj, name, default=None):
-    """``obj.name``, or ``default`` when unset or None.
-
-    NOTE: a versioned object raises NotImplementedError, not
-    AttributeError, for a field that was never loaded.
-    """
-    try:
-        value = getattr(obj, name)
-    except (AttributeError, NotImplementedError):
-        return default
-    return default if value is None else value
-
-
-def meta_data(instance):
-    """:returns: the ``meta_data.json`` dict of ``instance``."""
-    hostname = _get(instance, 'hostname') or _get(instance, 'display_name',
-                                                  instance.name)
-    key_name = _get(instance, 'key_name')
-    key_data = _get(instance, 'key_data')
-    public_keys = {}
-    keys = []
-    if key_name and key_data:
-        public_keys[key_name] = key_data
-        keys.append({'name': key_name, 'type': 'ssh', 'data': key_data})
-    return {
-        'uuid': instance.uuid,
-        'name': _get(instance, 'display_name', instance.name),
-        'hostname': '%s.%s' % (hostname, DHCP_DOMAIN),
-        'availability_zone': (_get(instance, 'availability_zone') or
-                              CONF.default_availability_zone),
-        'launch_index': _get(instance, 'launch_index', 0),
-        'project_id': _get(instance, 'project_id'),
-        'public_keys': public_keys,
-        'keys': keys,
-        'meta': dict(_get(instance, 'metadata', {})),
-        'devices': [],
-    }
-
-
-def user_data(instance):
-    """:returns: the instance's user data as bytes, or None when unset.
-
-    Nova stores user data base64-encoded; the guest gets the raw bytes.
-
-    :raises InvalidInput: the stored user data is not base64.
-    """
-    data = _get(instance, 'user_data')
-    if data is None:
-        return None
-    try:
-        return base64.b64decode(data, validate=True)
-    except (binascii.Error, ValueError) as e:
-        raise exception.InvalidInput(
-            reason='user_data of instance %s is not base64: %s'
-                   % (instance.uuid, e)) from e
-
-
-def _is_vif(vif):
-    return (isinstance(vif, collections.abc.Mapping) and
-            'address' in vif and 'network' in vif)
-
-
-def _prefix_netmask(cidr, version):
-    prefix = int(cidr.split('/')[1])
-    if version == 6:
-        return str(prefix)
-    bits = (0xffffffff << (32 - prefix)) & 0xffffffff
-    return '.'.join(str((bits >> s) & 0xff) for s in (24, 16, 8, 0))
-
-
-def network_data(network_info):
-    """:returns: the ``network_data.json`` dict of ``network_info``.
-
-    ``network_info`` is Nova's network model as plain data: a list of VIFs,
-    each ``{'id', 'address', 'type', 'network': {'id', 'meta': {'mtu'},
-    'subnets': [{'cidr', 'version', 'gateway': {'address'}, 'dns':
-    [{'address'}], 'routes': [...], 'ips': [{'address'}]}]}}``. Entries
-    of any other shape (a plain list of requested networks) carry nothing
-    to configure and are skipped.
-    """
-    links, networks, services = [], [], []
-    for vif in network_info or ():
-        if not _is_vif(vif):
-            continue
-        network = vif.get('network') or {}
-        link_id = 'tap%s' % (vif.get('id') or '')[:11]
-        links.append({
-            'id': link_id,
-            'vif_id': vif.get('id'),
-            'type': vif.get('type') or 'bridge',
-            'mtu': (network.get('meta') or {}).get('mtu') or 1500,
-            'ethernet_mac_address': vif['address'],
-        })
-        for subnet in network.get('subnets') or ():
-            version = subnet.get('version') or (
-                6 if ':' in subnet.get('cidr', '') else 4)
-            dns = [{'type': 'dns', 'address': d['address']}
-                   for d in subnet.get('dns') or ()]
-            for entry in dns:
-                if entry not in services:
-                    services.append(entry)
-            routes = []
-            gateway = (subnet.get('gateway') or {}).get('address')
-            if gateway:
-                default = '0.0.0.0' if version == 4 else '::'
-                routes.append({'network': default,
-                               'netmask': default if version == 4 else '0',
-                               'gateway': gateway})
-            for route in subnet.get('routes') or ():
-                cidr = route['cidr']
-                routes.append({
-                    'network': cidr.split('/')[0],
-                    'netmask': _prefix_netmask(cidr, version),
-                    'gateway': (route.get('gateway') or {}).get('address')})
-            for ip in subnet.get('ips') or ():
-                networks.append({
-                    'id': 'network%d' % len(networks),
-                    'type': 'ipv%d' % version,
-                    'link': link_id,
-                    'ip_address': ip['address'],
-                    'netmask': _prefix_netmask(subnet['cidr'], version),
-                    'routes': routes,
-                    'network_id': network.get('id'),
-                    'services': dns,
-                })
-    return {'links': links, 'networks': networks, 'services': services}
-
-
 def files(instance, network_info=None):
-    """:returns: ``{path in the drive: bytes}`` for ``instance``."""
+    """:returns: ``{path in the drive: bytes}`` for ``instance``.
+
+    Every file the metadata API lists under ``openstack/latest/`` but the
+    guest's ``password``, which only the metadata API keeps (as in Nova).
+
+    :raises InvalidInput: the instance's user data is not base64.
+    """
+    metadata = instance_metadata.InstanceMetadata(instance, network_info)
     prefix = 'openstack/%s/' % VERSION
-    content = {
-        prefix + 'meta_data.json': meta_data(instance),
-        prefix + 'network_data.json': network_data(network_info),
-        prefix + 'vendor_data.json': {},
-    }
-    result = {path: json.dumps(value).encode('utf-8')
-              for path, value in content.items()}
-    data = user_data(instance)
-    if data is not None:
-        result[prefix + 'user_data'] = data
-    return result
+    return {prefix + name: metadata.openstack_file(VERSION, name)[0]
+            for name in metadata.openstack_files(VERSION)
+            if name != instance_metadata.PASS_NAME}
 
 
 def _genisoimage():

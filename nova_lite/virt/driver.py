@@ -79,6 +79,12 @@ class ComputeDriver:
     def cleanup_host(self, host):
         """Release what :meth:`init_host` took; guests are left running."""
 
+    def plugs_host_networks(self):
+        """:returns: whether guests of this driver use the host's network
+        devices (bridges), so that the compute service must join them to
+        their segments."""
+        return False
+
     def get_available_nodes(self, refresh=False):
         """:returns: the node names this driver manages (one per host)."""
         raise NotImplementedError()

@@ -27,3 +27,12 @@ class VirtAPI:
         events yet, so the body simply runs.
         """
         yield
+
+    def plug_networks(self, network_info):
+        """Make the host side of these NICs' networks ready: each network's
+        bridge up and joined to its segment (a VXLAN, VLAN or physical
+        interface) on this host.
+
+        This base version does nothing: a driver on its own has no
+        segments to join.
+        """

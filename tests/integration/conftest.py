@@ -118,7 +118,8 @@ def guest_cloud(uri, test_guest, prefix, defaults):
     instance_name_template keeps its domains apart from any other
     deployment sharing this libvirtd). Whatever the tests leave is
     deleted through the API, then any domain left under the state
-    directory is undefined.
+    directory is undefined and the network host's part of the networks
+    taken down.
     """
     # NOTE: QEMU runs as libvirt-qemu and must reach the disks: a 0755
     # directory under /var/tmp, not pytest's private tmp.
@@ -138,6 +139,11 @@ def guest_cloud(uri, test_guest, prefix, defaults):
     finally:
         _delete_all(fixture)
         fixture.cleanUp()
+        # NOTE: what nova-lite-all's network host made (the networks'
+        # bridges, gateways, dnsmasq, NAT rules) outlives it, as it would
+        # for guests on a real host.
+        process_mod.run_manage([fixture.conf_file], 'network',
+                               'teardown-host')
         _undefine_left_over(uri, base)
         shutil.rmtree(base, ignore_errors=True)
 

@@ -6,6 +6,7 @@ import pytest
 
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.conductor import rpcapi as conductor_rpcapi
+from nova_lite.network import rpcapi as network_rpcapi
 from nova_lite.scheduler import rpcapi as scheduler_rpcapi
 
 CTXT = object()
@@ -78,6 +79,14 @@ CASES = [
      dict(objinst='o', object_versions={'Instance': '1.0'}),
      'call', dict(version='1.0'),
      dict(objinst='o', object_versions={'Instance': '1.0'})),
+]
+
+
+# ---- network 1.0 ----
+CASES += [
+    (network_rpcapi.NetworkAPI, 'refresh_networks',
+     dict(network_uuids=['n1']),
+     'cast', dict(version='1.0', fanout=True), dict(network_uuids=['n1'])),
 ]
 
 
@@ -184,6 +193,7 @@ def test_rpcapi_method(cls, method, kwargs, kind, prepare, wire):
     (scheduler_rpcapi.SchedulerAPI, 'scheduler', None),
     (conductor_rpcapi.ConductorAPI, 'conductor', None),
     (conductor_rpcapi.ComputeTaskAPI, 'conductor', 'compute_task'),
+    (network_rpcapi.NetworkAPI, 'network', None),
 ])
 def test_rpcapi_target_and_cap(cls, topic, namespace):
     with mock.patch('nova_lite.rpc.get_client') as get_client:

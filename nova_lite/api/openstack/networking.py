@@ -18,6 +18,7 @@ import webob.dec
 from nova_lite import auth
 from nova_lite import exception
 from nova_lite.network import api as network_api
+from nova_lite.network import segments
 
 PREFIX = '/networking'
 VERSION = 'v2.0'
@@ -45,7 +46,7 @@ def network_view(network):
         # defines it; subnets are not modelled apart from the network.
         'shared': network.project_id is None,
         'subnets': [],
-        'mtu': network.mtu,
+        'mtu': segments.effective_mtu(network),
         'router:external': False,
         'availability_zone_hints': [],
         'availability_zones': [],

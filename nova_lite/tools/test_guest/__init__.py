@@ -3,10 +3,13 @@ the files it builds.
 
 ``build-test-guest.sh`` (beside this module) makes a Debian cloud kernel
 and a busybox initramfs whose ``/init`` (``guest/init``) reads the config
-drive and prints ``NOVA-LITE-GUEST-READY uuid=<uuid> user_data=<base64>``
-on the serial console. :func:`build` runs it and adds the third file an
-image needs: an empty qcow2 root disk, which a server's root disk is an
-overlay of (the guest never touches it: it lives in its initramfs).
+drive, or else takes DHCP leases and asks the metadata service, and prints
+``NOVA-LITE-GUEST-READY uuid=<uuid> user_data=<base64>`` on the serial
+console (the header of ``guest/init`` describes every line it prints and
+the ``#nova-lite-`` directives of the user data it runs after that).
+:func:`build` runs it and adds the third file an image needs: an empty
+qcow2 root disk, which a server's root disk is an overlay of (the guest
+never touches it: it lives in its initramfs).
 """
 
 import os

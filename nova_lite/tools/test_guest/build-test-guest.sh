@@ -1,10 +1,22 @@
 #!/usr/bin/env bash
 # Builds the nova-lite test guest: a Debian cloud kernel and a tiny busybox
-# initramfs whose /init (guest/init beside this script) mounts the config
-# drive,
-# prints "NOVA-LITE-GUEST-READY uuid=<uuid> user_data=<base64>" on the
-# serial console, configures its NIC from network_data.json and stays up
-# answering ping.
+# initramfs whose /init (guest/init beside this script; its header is the
+# full description, line formats included):
+#   - with a config drive: reads it and configures its NICs from
+#     network_data.json;
+#   - without one: brings every ethernet NIC up with DHCP (udhcpc with
+#     guest/udhcpc.script: address, routes, DNS, hostname, domain, MTU,
+#     classless static routes) and reads meta_data.json and user_data
+#     from the metadata service at http://169.254.169.254;
+#   - prints NOVA-LITE-GUEST-INFO/-NET/-BOOT lines and then
+#     "NOVA-LITE-GUEST-READY uuid=<uuid> user_data=<base64>" on the
+#     serial console ("uuid=none" when it found neither source);
+#   - then runs the "#nova-lite-ping ADDR..." and "#nova-lite-fetch PATH
+#     [HEADER:VALUE]" lines of its user data (guest-to-guest and
+#     metadata checks, one NOVA-LITE-GUEST-PING/-FETCH line per result);
+#   - stays up answering ping, and powers off on the ACPI power button.
+# Kernel command line knobs: nova-lite.cd_wait=S (10), nova-lite.md_wait=S
+# (60), nova-lite.ping_wait=S (60), nova-lite.trace, nova-lite.shell.
 #
 # The script and the guest's files ship inside the nova_lite package
 # (nova_lite/tools/test_guest/), so "nova-lite-manage image

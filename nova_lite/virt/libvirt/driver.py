@@ -145,17 +145,21 @@ class LibvirtDriver(driver.ComputeDriver):
         # it: its guests' NICs plug into nothing.
         return self._domain_type() != 'test'
 
+    def plugs_host_networks(self):
+        return self._plugs_host_devices()
+
     def _plug_vifs(self, network_info):
         """Make the host side of the NICs ready before the guest exists.
 
-        After return every VIF's bridge exists and is up, and no device
-        has the name of its tap (one a crashed guest left would make
-        libvirt refuse the new one).
+        After return every VIF's bridge exists, is up and is joined to its
+        network's segment, and no device has the name of its tap (one a
+        crashed guest left would make libvirt refuse the new one).
 
         :raises: InternalError when ``ip`` fails.
         """
         if not self._plugs_host_devices():
             return
+        self.virtapi.plug_networks(network_info)
         for vif in network_info or ():
             linux_net.ensure_bridge(designer.vif_bridge(vif),
                                     mtu=designer.vif_mtu(vif))

@@ -38,8 +38,12 @@ def test_create_fills_defaults(api, admin_ctxt, flags):
     net = _net(api, admin_ctxt, dns=['192.0.2.53', '192.0.2.54'])
     assert net.gateway == '192.0.2.1'
     assert net.bridge == 'nl' + net.uuid[:11]
-    assert (net.dns1, net.dns2, net.mtu, net.project_id) == (
-        '192.0.2.53', '192.0.2.54', None, None)
+    assert (net.dns1, net.dns2, net.project_id) == (
+        '192.0.2.53', '192.0.2.54', None)
+    # NOTE: a VXLAN network by default, its MTU less the tunnel's overhead
+    # and the lowest VNI of [network] vni_ranges.
+    assert (net.network_type, net.mtu) == ('vxlan', 1450)
+    assert (net.segmentation_id, net.segment) == (1001, 'vxlan:1001')
     assert net.shared
     again = objects.Network.get_by_uuid(admin_ctxt, net.uuid)
     assert (again.label, again.cidr, again.bridge) == (
@@ -171,10 +175,11 @@ def test_auto_picks_one_network_deterministically(api, admin_ctxt, ctxt,
 
 def test_explicit_networks_in_order_with_their_addresses(api, admin_ctxt,
                                                          ctxt, flags):
-    flags(default_mtu=1450, group='network')
+    flags(default_mtu=9000, group='network')
     one = _net(api, admin_ctxt, 'one', dns=['192.0.2.53'])
-    two = _net(api, admin_ctxt, 'two', '198.51.100.0/24', mtu=9000,
-               gateway='198.51.100.254')
+    two = _net(api, admin_ctxt, 'two', '198.51.100.0/24', mtu=1500,
+               gateway='198.51.100.254', network_type='flat',
+               physical_network='physnet1')
     instance = _instance()
     info = api.allocate_for_instance(ctxt, instance, [
         _req(two.uuid), _req(one.uuid, '192.0.2.33'), _req(two.uuid)])
@@ -184,8 +189,12 @@ def test_explicit_networks_in_order_with_their_addresses(api, admin_ctxt,
         '198.51.100.1', '192.0.2.33', '198.51.100.2']
     first = info[0]
     assert first['network']['bridge'] == two.bridge
-    assert first['network']['meta']['mtu'] == 9000
-    assert info[1]['network']['meta']['mtu'] == 1450
+    assert first['network']['meta']['mtu'] == 1500
+    assert first['network']['meta']['network_type'] == 'flat'
+    assert first['network']['meta']['physical_network'] == 'physnet1'
+    # NOTE: VXLAN by default: the physical MTU less the tunnel's overhead.
+    assert info[1]['network']['meta']['mtu'] == 8950
+    assert info[1]['network']['meta']['segmentation_id'] == 1001
     subnet = info[1]['network']['subnets'][0]
     assert subnet['gateway']['address'] == '192.0.2.1'
     assert [d['address'] for d in subnet['dns']] == ['192.0.2.53']

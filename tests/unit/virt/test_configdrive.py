@@ -8,6 +8,7 @@ import subprocess
 import pytest
 
 from nova_lite import exception
+from nova_lite import instance_metadata
 from nova_lite.virt import configdrive
 
 from .helpers import make_instance
@@ -49,36 +50,29 @@ VIF = {
 }
 
 
-def test_meta_data():
+def test_meta_data_is_the_metadata_apis():
+    """One builder for both: the drive's meta_data.json is the metadata
+    API's ``latest`` (but for the random seed, new each time)."""
     inst = _instance()
-    assert configdrive.meta_data(inst) == {
-        'uuid': inst.uuid, 'name': 'VM One',
-        'hostname': 'vm-one.novalocal', 'availability_zone': 'az1',
-        'launch_index': 2, 'project_id': 'p1',
-        'public_keys': {'key1': 'ssh-ed25519 AAAA test@host'},
-        'keys': [{'name': 'key1', 'type': 'ssh',
-                  'data': 'ssh-ed25519 AAAA test@host'}],
-        'meta': {'role': 'db'}, 'devices': []}
-
-
-def test_meta_data_defaults(flags):
-    flags.set(default_availability_zone='zone-x')
-    inst = make_instance()
-    meta = configdrive.meta_data(inst)
-    assert meta['availability_zone'] == 'zone-x'
-    assert meta['public_keys'] == {} and meta['keys'] == []
-    assert meta['launch_index'] == 0
-    assert meta['hostname'] == '%s.novalocal' % inst.display_name
+    drive = json.loads(configdrive.files(inst)[LATEST + 'meta_data.json'])
+    served = instance_metadata.InstanceMetadata(inst).meta_data('latest')
+    assert len(base64.b64decode(drive.pop('random_seed'))) == 512
+    served.pop('random_seed')
+    assert drive == served
+    assert drive['hostname'] == 'vm-one.novalocal'
+    assert drive['public_keys'] == {'key1': 'ssh-ed25519 AAAA test@host'}
 
 
 def test_files_without_user_data_or_network():
     files = configdrive.files(_instance(user_data=None))
     assert sorted(files) == [LATEST + 'meta_data.json',
                              LATEST + 'network_data.json',
-                             LATEST + 'vendor_data.json']
+                             LATEST + 'vendor_data.json',
+                             LATEST + 'vendor_data2.json']
     assert json.loads(files[LATEST + 'network_data.json']) == {
         'links': [], 'networks': [], 'services': []}
     assert json.loads(files[LATEST + 'vendor_data.json']) == {}
+    assert json.loads(files[LATEST + 'vendor_data2.json']) == {'static': {}}
 
 
 def test_user_data_is_decoded():
@@ -92,22 +86,9 @@ def test_user_data_not_base64_is_invalid():
 
 
 def test_network_data_from_network_info():
-    data = configdrive.network_data([VIF, {'network_id': 'requested'}])
-    assert data == {
-        'links': [{'id': 'tap0b1c2d3e-4f', 'vif_id': VIF['id'],
-                   'type': 'bridge', 'mtu': 1450,
-                   'ethernet_mac_address': 'fa:16:3e:00:02:0a'}],
-        'networks': [{
-            'id': 'network0', 'type': 'ipv4', 'link': 'tap0b1c2d3e-4f',
-            'ip_address': '192.0.2.10', 'netmask': '255.255.255.0',
-            'routes': [{'network': '0.0.0.0', 'netmask': '0.0.0.0',
-                        'gateway': '192.0.2.1'},
-                       {'network': '198.51.100.0',
-                        'netmask': '255.255.255.128',
-                        'gateway': '192.0.2.254'}],
-            'network_id': 'net-1',
-            'services': [{'type': 'dns', 'address': '192.0.2.53'}]}],
-        'services': [{'type': 'dns', 'address': '192.0.2.53'}]}
+    files = configdrive.files(_instance(), network_info=[VIF])
+    assert json.loads(files[LATEST + 'network_data.json']) == \
+        instance_metadata.network_data([VIF])
 
 
 @pytest.mark.parametrize('config_drive, force, expected', [
@@ -143,7 +124,8 @@ def test_build_writes_iso_readable_back(tmp_path):
         == ['/openstack/latest/meta_data.json',
             '/openstack/latest/network_data.json',
             '/openstack/latest/user_data',
-            '/openstack/latest/vendor_data.json']
+            '/openstack/latest/vendor_data.json',
+            '/openstack/latest/vendor_data2.json']
     meta = json.loads(_isoinfo(iso, '-R', '-x',
                                '/openstack/latest/meta_data.json'))
     assert meta['uuid'] == inst.uuid

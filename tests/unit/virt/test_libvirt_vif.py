@@ -78,7 +78,7 @@ def test_designer_plugs_each_vif_into_its_bridge(flags):
         ('bridge', 'fa:16:3e:00:02:0a', 'brq11111111-22', 'tap0b1c2d3e-4f',
          'virtio', 1450),
         ('bridge', 'fa:16:3e:00:02:0b', 'br-backend', 'tap7a6b5c4d-3e',
-         'virtio', CONF.network.default_mtu)]
+         'virtio', CONF.network.default_mtu - 50)]
     # NICs come after the disks and before the console, as in Nova.
     kinds = [type(d).__name__ for d in guest.devices]
     assert kinds.index('LibvirtConfigGuestInterface') > kinds.index(
@@ -207,7 +207,7 @@ def test_spawn_plugs_and_destroy_unplugs_on_a_real_host(drv):
                   [], None, None, network_info=info)
         assert ensure.call_args_list == [
             mock.call('brq11111111-22', mtu=1450),
-            mock.call('br-backend', mtu=CONF.network.default_mtu)]
+            mock.call('br-backend', mtu=CONF.network.default_mtu - 50)]
         assert [c.args for c in delete.call_args_list] == [
             ('tap0b1c2d3e-4f',), ('tap7a6b5c4d-3e',)]
         delete.reset_mock()

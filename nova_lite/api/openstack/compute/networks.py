@@ -17,6 +17,7 @@ from nova_lite.api import validation
 from nova_lite import conf
 from nova_lite import exception
 from nova_lite.network import api as network_api
+from nova_lite.network import segments
 from nova_lite.policies import networks as net_policies
 
 CONF = conf.CONF
@@ -49,9 +50,10 @@ def _dhcp_start(network):
 
 
 def network_dict(context, network):
-    """A network in nova-network's shape; nova-lite's networks are flat
-    IPv4 networks with static addresses (no DHCP server, no VLAN)."""
+    """A network in nova-network's shape: IPv4, DHCP from the network
+    host (its gateway address), ``vlan`` the VLAN id of a VLAN network."""
     net = ipaddress.ip_network(network.cidr)
+    segment = segments.Segment.of(network)
     values = {
         'id': network.uuid,
         'cidr': network.cidr,
@@ -70,8 +72,11 @@ def network_dict(context, network):
         'dhcp_start': _dhcp_start(network),
         'project_id': network.project_id,
         'multi_host': False,
-        'mtu': network.mtu or CONF.network.default_mtu,
-        'enable_dhcp': False,
+        'vlan': (segment.segmentation_id
+                 if segment.network_type == segments.VLAN else None),
+        'mtu': segments.effective_mtu(network),
+        'dhcp_server': network.gateway,
+        'enable_dhcp': True,
         'share_address': False,
     }
     fields = _FIELDS + (_ADMIN_FIELDS if context.is_admin else ())
