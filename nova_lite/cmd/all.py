@@ -63,13 +63,14 @@ def start_all():
                  ', '.join(image.use_local_if_unset(image_server.host,
                                                     image_server.port)))
     services += [service.Service(binary).start() for binary in RPC_BINARIES]
-    metadata_service = metadata.start()
-    services.append(metadata_service)
+    services.append(metadata.start())
     # NOTE: the network host's metadata proxies send to this process's
     # metadata API unless told otherwise.
-    CONF.set_default('nova_metadata_host', metadata_service.server.host,
-                     group='metadata')
-    CONF.set_default('nova_metadata_port', metadata_service.server.port,
+    listen = CONF.metadata_listen
+    CONF.set_default('nova_metadata_host',
+                     '127.0.0.1' if listen in ('', '0.0.0.0', '::')
+                     else listen, group='metadata')
+    CONF.set_default('nova_metadata_port', CONF.metadata_listen_port,
                      group='metadata')
     if _runs_real_guests():
         services.append(service.Service('nova-lite-network').start())
