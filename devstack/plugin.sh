@@ -22,7 +22,14 @@ function configure_nova_lite {
     iniset $NOVA_LITE_CONF libvirt connection_uri qemu:///system
     iniset $NOVA_LITE_CONF glance api_servers $NOVA_LITE_GLANCE_URL
     iniset $NOVA_LITE_CONF image_service bind_port $NOVA_LITE_IMAGE_PORT
-    if is_service_enabled nl-api nl-cond nl-sch nl-img; then
+    # Networks span the nodes over VXLAN between their HOST_IPs; the
+    # network host (nl-net) and the metadata API (nl-meta) sit on the
+    # controller and share the proxies' secret.
+    iniset $NOVA_LITE_CONF network local_ip $HOST_IP
+    iniset $NOVA_LITE_CONF metadata nova_metadata_host $SERVICE_HOST
+    iniset $NOVA_LITE_CONF metadata metadata_proxy_shared_secret \
+        $NOVA_LITE_METADATA_SECRET
+    if is_service_enabled nl-api nl-cond nl-sch nl-img nl-meta nl-net; then
         iniset $NOVA_LITE_CONF database connection \
             $(database_connection_url nova_lite)
     fi
@@ -42,6 +49,10 @@ function start_nova_lite {
     run_process nl-cond "$bin/nova-lite-conductor --config-file $NOVA_LITE_CONF"
     run_process nl-sch "$bin/nova-lite-scheduler --config-file $NOVA_LITE_CONF"
     run_process nl-img "$bin/nova-lite-image --config-file $NOVA_LITE_CONF"
+    run_process nl-meta "$bin/nova-lite-metadata --config-file $NOVA_LITE_CONF"
+    # NOTE: bridges, dnsmasq and iptables need root until the privileged
+    # operations go through oslo.privsep.
+    run_process nl-net "sudo $bin/nova-lite-network --config-file $NOVA_LITE_CONF"
     run_process nl-cpu "$bin/nova-lite-compute --config-file $NOVA_LITE_CONF" \
         $LIBVIRT_GROUP
 }
@@ -56,7 +67,7 @@ function import_test_guest_nova_lite {
 
 function stop_nova_lite {
     local service
-    for service in nl-api nl-cond nl-sch nl-img nl-cpu; do
+    for service in nl-api nl-cond nl-sch nl-img nl-meta nl-net nl-cpu; do
         stop_process $service
     done
 }
