@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Builds the nova-lite test guest (a Debian cloud kernel and a busybox
-# initramfs that reads the config drive and prints
-# "NOVA-LITE-GUEST-READY uuid=<uuid> user_data=<base64>" on its serial
-# console).  The script and the guest's files live in the package, at
+# initramfs that reads its config drive, or without one gets its address
+# by DHCP and its identity from the metadata service at 169.254.169.254,
+# and prints "NOVA-LITE-GUEST-READY uuid=<uuid> user_data=<base64>" on its
+# serial console; user data lines "#nova-lite-ping ADDR..." and
+# "#nova-lite-fetch PATH [HEADER:VALUE]" make it report what answered).
+# The script and the guest's files live in the package, at
 # nova_lite/tools/test_guest/, so an installed nova-lite finds them too
 # ("nova-lite-manage image import-test-guest"); see the header of
 # nova_lite/tools/test_guest/build-test-guest.sh for what it does.
