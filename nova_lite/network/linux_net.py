@@ -184,11 +184,3 @@ def ensure_address(name, address, cidr):
     if _ip('addr', 'add', '%s/%d' % (address, prefix), 'dev', name,
            ok_errors=('File exists', 'Address already assigned')):
         LOG.info('Added address %s/%d to %s', address, prefix, name)
-
-
-def bridge_ports(bridge):
-    """The names of the ports of ``bridge``."""
-    try:
-        return sorted(os.listdir(os.path.join(_SYS_NET, bridge, 'brif')))
-    except OSError:
-        return []

@@ -58,6 +58,9 @@ class NetworkManager:
         self.agent = l2_agent.L2Agent(self.host)
         self._proxies = {}
         self._lock = utils.semaphore(1)
+        # NOTE: what the rules were last set to: an address announced on
+        # a boot changes no rule, and a full sync sets them anyway.
+        self._rules = None
 
     # ---- service hooks -----------------------------------------------------
 
@@ -117,8 +120,12 @@ class NetworkManager:
                     LOG.error('Network %s could not be brought in line: %s',
                               uuid, getattr(error, 'format_message',
                                             error.__str__)())
+            rules = _rules(live.values())
+            if network_uuids is not None and rules == self._rules:
+                return
             try:
-                iptables.apply(_rules(live.values()))
+                iptables.apply(rules)
+                self._rules = rules
             except exception.NovaException as error:
                 LOG.error('The NAT and forwarding rules could not be set: '
                           '%s', error.format_message())

@@ -174,6 +174,16 @@ def test_refresh_of_some_networks(manager, host, nets, admin_ctxt):
         _rules(nets['vxlan'], vlan, nets['flat']))
 
 
+def test_unchanged_rules_are_not_set_again_but_by_a_full_sync(
+        manager, host, nets, admin_ctxt):
+    vxlan = nets['vxlan']
+    manager.refresh_networks(admin_ctxt, network_uuids=[vxlan.uuid])
+    manager.refresh_networks(admin_ctxt, network_uuids=[vxlan.uuid])
+    assert host.calls.apply.call_count == 1
+    manager.refresh_networks(admin_ctxt)
+    assert host.calls.apply.call_count == 2
+
+
 def test_refresh_again_keeps_the_proxy(manager, host, nets, admin_ctxt):
     manager.refresh_networks(admin_ctxt)
     manager.refresh_networks(admin_ctxt)
