@@ -524,6 +524,67 @@ class ImageNotFoundForRebuild(Invalid):
     msg_fmt = 'Cannot find image for rebuild'
 
 
+# ---- migrations: cold, live, evacuate ---------------------------------------
+
+class MigrationError(NovaException):
+    msg_fmt = 'Migration error: %(reason)s'
+
+
+class MigrationPreCheckError(MigrationError):
+    msg_fmt = 'Migration pre-check error: %(reason)s'
+    code = 400
+
+
+class UnableToMigrateToSelf(Invalid):
+    msg_fmt = ('Unable to migrate instance (%(instance_id)s) to current '
+               'host (%(host)s).')
+
+
+class CannotMigrateToSameHost(Invalid):
+    msg_fmt = 'Cannot migrate to the host where the server exists.'
+
+
+class InvalidCPUInfo(Invalid):
+    msg_fmt = 'Unacceptable CPU info: %(reason)s'
+
+
+class InvalidLocalStorage(Invalid):
+    msg_fmt = '%(path)s is not on local storage: %(reason)s'
+
+
+class InvalidSharedStorage(Invalid):
+    msg_fmt = '%(path)s is not on shared storage: %(reason)s'
+
+
+class MigrationNotFoundForInstance(MigrationNotFound):
+    msg_fmt = ('Migration %(migration_id)s not found for instance '
+               '%(instance_id)s')
+
+
+class InvalidMigrationState(Invalid):
+    msg_fmt = ('Migration %(migration_id)s state of instance '
+               '%(instance_uuid)s is %(state)s. Cannot %(method)s while the '
+               'migration is in this state.')
+
+
+class AbortQueuedLiveMigrationNotYetSupported(Conflict):
+    msg_fmt = ('Aborting live migration %(migration_id)s with status '
+               '%(status)s is not yet supported for this instance.')
+
+
+class ComputeServiceStillUp(Invalid):
+    msg_fmt = 'Compute service of %(host)s is still in use.'
+
+
+class DiskTransferError(NovaException):
+    msg_fmt = ('The disks of instance %(instance_uuid)s could not be copied '
+               'from %(source)s: %(reason)s')
+
+
+class LiveMigrationError(MigrationError):
+    msg_fmt = 'Live migration of instance %(instance_uuid)s failed: %(reason)s'
+
+
 # ---- server groups ----------------------------------------------------------
 
 class InstanceGroupNotFound(NotFound):

@@ -37,6 +37,17 @@ def spawn_n(func, *args, **kwargs):
     spawn(func, *args, **kwargs)
 
 
+def tpool_execute(func, *args, **kwargs):
+    """Run ``func`` in a native thread; the calling green thread waits
+    while the others go on. :returns: what ``func`` returns (or raises).
+
+    NOTE: for a C call that blocks for long (a libvirt live migration):
+    in a green thread it would stall every other one of the process.
+    """
+    import eventlet.tpool
+    return eventlet.tpool.execute(func, *args, **kwargs)
+
+
 def sleep(seconds):
     eventlet.sleep(seconds)
 

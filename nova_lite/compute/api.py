@@ -4,7 +4,6 @@ writes the records, and hands the work to the conductor or a compute host.
 The REST layer calls this; it never calls a manager directly.
 """
 
-import functools
 import secrets
 import string
 
@@ -14,7 +13,12 @@ from oslo_utils import units
 from oslo_utils import uuidutils
 
 from nova_lite.compute import aggregates
+from nova_lite.compute.checks import check_instance_host
+from nova_lite.compute.checks import check_instance_lock
+from nova_lite.compute.checks import check_instance_state
+from nova_lite.compute.checks import reject_instance_state
 from nova_lite.compute import instance_actions
+from nova_lite.compute import moves
 from nova_lite.compute import power_state
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute import task_states
@@ -56,103 +60,7 @@ def _reservation_id():
     return 'r-' + ''.join(secrets.choice(alphabet) for _ in range(8))
 
 
-# ---- preconditions of instance actions -------------------------------------
-#
-# Decorators of API methods taking ``(self, context, instance, ...)``; each
-# raises before the method runs, so a refused request changes nothing.
-
-def _as_set(states):
-    if states is None or isinstance(states, (set, frozenset)):
-        return states
-    if isinstance(states, str):
-        return {states}
-    return set(states)
-
-
-def check_instance_state(vm_state=None, task_state=(None,),
-                         must_have_launched=True):
-    """Allow the method only in the listed states, as Nova's decorator.
-
-    :param vm_state: the vm_states allowed; None allows any.
-    :param task_state: the task_states allowed (None in it means "no task
-        under way"); None allows any. By default only an idle instance.
-    :param must_have_launched: refuse an instance that never ran (a build
-        that failed before its guest started).
-    :raises: InstanceInvalidState (409) naming the attribute and its value.
-    """
-    vm_states_ok = _as_set(vm_state)
-    task_states_ok = _as_set(task_state)
-
-    def outer(func):
-        @functools.wraps(func)
-        def inner(self, context, instance, *args, **kwargs):
-            refused = None
-            if (vm_states_ok is not None and
-                    instance.vm_state not in vm_states_ok):
-                refused = ('vm_state', instance.vm_state)
-            elif (task_states_ok is not None and
-                    instance.task_state not in task_states_ok):
-                refused = ('task_state', instance.task_state)
-            elif must_have_launched and not instance.launched_at:
-                refused = ('launched_at', instance.launched_at)
-            if refused:
-                raise exception.InstanceInvalidState(
-                    attr=refused[0], state=refused[1],
-                    instance_uuid=instance.uuid, method=func.__name__)
-            return func(self, context, instance, *args, **kwargs)
-        return inner
-    return outer
-
-
-def reject_instance_state(vm_state=None, task_state=None):
-    """Refuse the method in any of the listed states (the reverse check).
-
-    :raises: InstanceInvalidState (409).
-    """
-    vm_states_bad = _as_set(vm_state) or set()
-    task_states_bad = _as_set(task_state) or set()
-
-    def outer(func):
-        @functools.wraps(func)
-        def inner(self, context, instance, *args, **kwargs):
-            for attr, bad in (('vm_state', vm_states_bad),
-                              ('task_state', task_states_bad)):
-                if getattr(instance, attr) in bad:
-                    raise exception.InstanceInvalidState(
-                        attr=attr, state=getattr(instance, attr),
-                        instance_uuid=instance.uuid, method=func.__name__)
-            return func(self, context, instance, *args, **kwargs)
-        return inner
-    return outer
-
-
-def check_instance_host(func):
-    """Refuse an instance placed on no host: nothing there to act on.
-
-    :raises: InstanceNotReady (409).
-    """
-    @functools.wraps(func)
-    def inner(self, context, instance, *args, **kwargs):
-        if not instance.host:
-            raise exception.InstanceNotReady(instance_id=instance.uuid)
-        return func(self, context, instance, *args, **kwargs)
-    return inner
-
-
-def check_instance_lock(func):
-    """Refuse a locked instance to anyone but an admin.
-
-    :raises: InstanceIsLocked (409).
-    """
-    @functools.wraps(func)
-    def inner(self, context, instance, *args, **kwargs):
-        if instance.locked and not context.is_admin:
-            raise exception.InstanceIsLocked(instance_uuid=instance.uuid)
-        return func(self, context, instance, *args, **kwargs)
-    return inner
-
-
-class API:
+class API(moves.MoveAPI):
     """Server operations as the REST layer asks for them."""
 
     def __init__(self):
@@ -508,9 +416,18 @@ class API:
                                                host=instance.host)
 
     def _local_delete(self, context, instance):
-        # NOTE: no compute host will tear this one down: its addresses are
-        # released here, before the record goes.
-        self.network_api.deallocate_for_instance(context, instance)
+        # NOTE: no compute host will tear this one down. A server never
+        # placed has nothing running: its addresses are released here,
+        # before the record goes. One whose host is down may still run
+        # there: its addresses (and MACs) stay held for that host, so
+        # no other server answers for them, until the host confirms the
+        # guest is gone (compute/host_cleanup.py) or its compute service
+        # is deleted.
+        if instance.host:
+            self.network_api.hold_for_instance(context, instance,
+                                               instance.host)
+        else:
+            self.network_api.deallocate_for_instance(context, instance)
         try:
             instance.destroy()
         except exception.InstanceNotFound:

@@ -5,6 +5,7 @@ os-availability-zone)."""
 from nova_lite.compute import aggregates
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite import exception
+from nova_lite.network import api as network_api
 from nova_lite import objects
 
 COMPUTE_BINARY = aggregates.COMPUTE_BINARY
@@ -49,11 +50,18 @@ class HostAPI:
     @staticmethod
     def service_delete(service):
         """Delete a service; a compute service takes its compute nodes
-        and aggregate membership with it.
+        and aggregate membership with it, and the addresses held for the
+        guests of servers deleted while it was down are released: the
+        host is gone for good.
 
         :raises: ComputeServiceInUse while instances are on the host
         """
         service.destroy_with_host(COMPUTE_BINARY)
+        if service.binary == COMPUTE_BINARY:
+            # NOTE: after the delete, so a refused one (instances still on
+            # the host) releases nothing. Should this fail, a compute that
+            # starts again under the name releases what no guest uses.
+            network_api.API().release_held(service._context, service.host)
 
     # ---- hypervisors ----
 

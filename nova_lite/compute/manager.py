@@ -5,6 +5,8 @@ import oslo_messaging as messaging
 from oslo_log import log as logging
 
 from nova_lite.compute import build
+from nova_lite.compute import host_cleanup
+from nova_lite.compute import live_migration
 from nova_lite.compute import power
 from nova_lite.compute import power_state
 from nova_lite.compute import rebuild
@@ -45,7 +47,7 @@ class ComputeVirtAPI(virtapi.VirtAPI):
 class ComputeManager:
     """Builds, runs and destroys the guests of one host."""
 
-    target = messaging.Target(version='1.5')
+    target = messaging.Target(version='1.6')
 
     def __init__(self, host=None, driver=None):
         self.host = host or CONF.host
@@ -61,6 +63,10 @@ class ComputeManager:
                               if self.driver.plugs_host_networks() else None)
         self.rt = resource_tracker.ResourceTracker(self.host, self.driver)
         self._build_semaphore = utils.semaphore(CONF.max_concurrent_builds)
+        # NOTE: the live migrations this host runs as source, by instance
+        # uuid, and the migrations aborted before they started here.
+        self._live_migrations = {}
+        self._aborted_migrations = set()
 
     # ---- start-up and periodic tasks ---------------------------------------
 
@@ -68,10 +74,13 @@ class ComputeManager:
         """Connect the driver and settle instances a restart interrupted.
 
         An instance left mid-build by a previous run of this service can
-        never finish: it goes to ERROR rather than stay in BUILD.
+        never finish: it goes to ERROR rather than stay in BUILD. Guests
+        of servers evacuated away or deleted while this host was down go
+        (see compute/host_cleanup.py).
         """
         self.driver.init_host(host=self.host)
         context = nova_context.get_admin_context()
+        host_cleanup.destroy_evacuated_instances(self, context)
         instances = objects.InstanceList.get_by_host(context, self.host)
         self._plug_networks(context, instances)
         for instance in instances:
@@ -87,6 +96,9 @@ class ComputeManager:
                 snapshot.settle_interrupted(self, instance)
             elif instance.task_state in resize.INTERRUPTED_STATES:
                 resize.settle_interrupted(self, context, instance)
+            elif instance.task_state == task_states.MIGRATING:
+                live_migration.settle_interrupted(self, context, instance)
+        self.cleanup_running_deleted_instances(context)
 
     def _plug_networks(self, context, instances):
         """Join the bridges of the host's guests to their segments again
@@ -138,7 +150,16 @@ class ComputeManager:
         if CONF.shelved_offload_time > 0 and CONF.shelved_poll_interval > 0:
             tasks.append((self.poll_shelved_instances,
                           CONF.shelved_poll_interval))
+        if CONF.running_deleted_instance_poll_interval > 0:
+            tasks.append((self.cleanup_running_deleted_instances,
+                          CONF.running_deleted_instance_poll_interval))
         return tasks
+
+    def cleanup_running_deleted_instances(self, context=None):
+        """Act on guests of deleted servers per ``[DEFAULT]
+        running_deleted_instance_action``; release what they held."""
+        context = context or nova_context.get_admin_context()
+        host_cleanup.cleanup_running_deleted_instances(self, context)
 
     def update_available_resource(self, context=None):
         context = context or nova_context.get_admin_context()
@@ -308,6 +329,94 @@ class ComputeManager:
 
     def release_resources(self, context, instance):
         objects.Allocation.delete_by_consumer(context, instance.uuid)
+
+    # ---- live migration and evacuation (1.6) -------------------------------
+
+    @messaging.expected_exceptions(exception.MigrationError,
+                                   exception.Invalid)
+    def check_can_live_migrate_destination(self, context, instance,
+                                           block_migration):
+        """Destination: can this host take the guest? Asks the source."""
+        return live_migration.check_can_live_migrate_destination(
+            self, context, instance, block_migration)
+
+    @messaging.expected_exceptions(exception.MigrationError,
+                                   exception.Invalid)
+    def check_can_live_migrate_source(self, context, instance, migrate_data):
+        """Source: can the guest be handed over as proposed?"""
+        return self.driver.check_can_live_migrate_source(context, instance,
+                                                         migrate_data)
+
+    def live_migration(self, context, instance, dest, migration,
+                       migrate_data):
+        """Source: move the running guest to ``dest``; returns at once."""
+        task = live_migration.LiveMigrationTask(self, context, instance,
+                                                dest, migration,
+                                                migrate_data)
+        if migration.uuid in self._aborted_migrations:
+            self._aborted_migrations.discard(migration.uuid)
+            task.aborted = True
+        self._live_migrations[instance.uuid] = task
+        utils.spawn_n(self._run_live_migration, task)
+
+    def _run_live_migration(self, task):
+        try:
+            task.run()
+        finally:
+            self._live_migrations.pop(task.instance.uuid, None)
+
+    @messaging.expected_exceptions(exception.MigrationError)
+    def pre_live_migration(self, context, instance, disk_info, migrate_data):
+        """Destination: disks and networks for the incoming guest."""
+        return self.driver.pre_live_migration(
+            context, instance, _network_info(instance), disk_info,
+            migrate_data)
+
+    def post_live_migration_at_destination(self, context, instance,
+                                           migration, migrate_data):
+        """Destination: the guest arrived; the instance is this host's."""
+        live_migration.post_live_migration_at_destination(
+            self, context, instance, migration, migrate_data)
+
+    def rollback_live_migration_at_destination(self, context, instance,
+                                               migrate_data):
+        """Destination: remove what was prepared for a failed move."""
+        shared = bool((migrate_data or {}).get('is_shared_instance_path'))
+        self.driver.rollback_live_migration_at_destination(
+            context, instance, _network_info(instance),
+            destroy_disks=not shared, migrate_data=migrate_data)
+
+    def live_migration_force_complete(self, context, instance, migration):
+        """Source: make the running live migration end now."""
+        try:
+            self.driver.live_migration_force_complete(instance)
+        except exception.MigrationError as error:
+            LOG.warning('Cannot force the live migration of %s to '
+                        'complete: %s', instance.uuid,
+                        error.format_message())
+
+    def live_migration_abort(self, context, instance, migration):
+        """Source: abort the live migration; the guest runs on here."""
+        task = self._live_migrations.get(instance.uuid)
+        if task is None:
+            # NOTE: queued, not started here yet: it ends when it starts.
+            self._aborted_migrations.add(migration.uuid)
+            return
+        task.aborted = True
+        if task.migration.status == 'running':
+            try:
+                self.driver.live_migration_abort(instance)
+            except exception.MigrationError as error:
+                LOG.warning('Cannot abort the live migration of %s: %s',
+                            instance.uuid, error.format_message())
+
+    def evacuate_instance(self, context, instance, image, migration,
+                          node=None, admin_password=None, target_state=None):
+        """Rebuild here an instance whose host is down; returns at once."""
+        utils.spawn_n(rebuild.EvacuateTask(
+            self, context, instance, image, migration,
+            admin_password=admin_password, target_state=target_state,
+            node=node).run)
 
     # ---- snapshot, shelve, rescue, soft delete (1.4) -----------------------
 

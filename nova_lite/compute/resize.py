@@ -1,6 +1,7 @@
-"""Resize on this host: the steps a resize takes on the destination and on
-the source, its confirm and its revert, and the auto-confirm of resizes
-left in VERIFY_RESIZE.
+"""Resize and cold migration on this host: the steps a resize (or a cold
+migration: a resize to the same flavor on another host) takes on the
+destination and on the source, its confirm and its revert, and the
+auto-confirm of resizes left in VERIFY_RESIZE.
 
 The walk (Nova's): the destination notes the flavors (``prep_resize``),
 the source powers the guest off and hands its disk over
@@ -162,7 +163,8 @@ class ResizeInstanceTask(ResizeTask):
     """On the source: power the guest off and hand its disk over."""
 
     event = 'compute_resize_instance'
-    working_states = (task_states.RESIZE_PREP, task_states.RESIZE_MIGRATING)
+    working_states = (task_states.RESIZE_PREP, task_states.RESIZE_MIGRATING,
+                      task_states.RESIZE_MIGRATED)
 
     def __init__(self, manager, context, instance, migration, flavor,
                  clean_shutdown=True):
@@ -199,12 +201,24 @@ class ResizeInstanceTask(ResizeTask):
             disk_info=disk_info, host=migration.dest_compute)
 
     def _fail(self, error):
-        if not self.powered_off:
-            # NOTE: the guest is untouched (a driver refuses before it
-            # powers off, e.g. a smaller disk): Nova's rollback.
-            rollback(self, error)
-        else:
-            super()._fail(error)
+        if self.powered_off:
+            # NOTE: the disks were set aside here but the destination was
+            # never told: put them back and start the guest again, so the
+            # server runs on here as before (with a fault).
+            old_vm_state = self.instance.system_metadata.get(OLD_VM_STATE)
+            try:
+                self.driver.finish_revert_migration(
+                    self.context, self.instance,
+                    _network_info(self.instance), self.migration,
+                    power_on=old_vm_state != vm_states.STOPPED)
+            except Exception:
+                LOG.exception('Cannot restore instance %s on this host',
+                              self.instance.uuid)
+                super()._fail(error)
+                return
+            self.instance.power_state = self._power_state()
+        # NOTE: Nova's rollback: the instance as it was on this host.
+        rollback(self, error)
 
 
 class FinishResizeTask(ResizeTask):
@@ -237,6 +251,41 @@ class FinishResizeTask(ResizeTask):
         instance.task_state = None
         instance.progress = 100
         instance.save(expected_task_state=[task_states.RESIZE_FINISH])
+
+    def _fail(self, error):
+        """The guest could not be set up here: remove what was made here
+        and hand the instance back to the source, which starts its old
+        guest again (the server ends as before the move, with a fault)."""
+        instance = self.instance
+        migration = self.migration
+        LOG.warning('Finishing the %s of instance %s failed; reverting to '
+                    '%s', migration.migration_type, instance.uuid,
+                    migration.source_compute)
+        self._add_fault(error)
+        try:
+            self.driver.destroy(self.context, instance,
+                                network_info=_network_info(instance),
+                                destroy_disks=True)
+        except Exception:
+            LOG.exception('Cannot remove the failed copy of %s',
+                          instance.uuid)
+        try:
+            give_back_allocation(self.context, instance, migration)
+            self._set_migration_status('error')
+            instance.host = migration.source_compute
+            instance.node = migration.source_node
+            instance.task_state = task_states.RESIZE_REVERTING
+            instance.save(expected_task_state=list(self.working_states))
+        except power.OVERTAKEN:
+            return
+        except Exception:
+            LOG.exception('Cannot hand instance %s back to %s',
+                          instance.uuid, migration.source_compute)
+            super()._fail(error)
+            return
+        self.manager.compute_rpcapi.finish_revert_resize(
+            self.context, instance=instance, migration=migration,
+            host=migration.source_compute)
 
 
 class ConfirmResizeTask(ResizeTask):
@@ -313,7 +362,10 @@ class FinishRevertResizeTask(ResizeTask):
         self.driver.finish_revert_migration(
             self.context, instance, _network_info(instance), self.migration,
             power_on=power_on)
-        self._set_migration_status('reverted')
+        if self.migration.status != 'error':
+            # NOTE: a move that failed on the destination comes back here
+            # too; its migration stays in error.
+            self._set_migration_status('reverted')
         _forget_resize(instance)
         instance.power_state = self._power_state()
         instance.vm_state = (vm_states.ACTIVE if power_on

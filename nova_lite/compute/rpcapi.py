@@ -25,9 +25,15 @@ class ComputeAPI:
       unshelve_instance, rescue_instance, unrescue_instance,
       soft_delete_instance, restore_instance (casts)
     * 1.5 - get_host_uptime (a call)
+    * 1.6 - check_can_live_migrate_destination,
+      check_can_live_migrate_source, pre_live_migration,
+      post_live_migration_at_destination (calls); live_migration,
+      rollback_live_migration_at_destination,
+      live_migration_force_complete, live_migration_abort,
+      evacuate_instance (casts)
     """
 
-    VERSION = '1.5'
+    VERSION = '1.6'
 
     def __init__(self):
         target = messaging.Target(topic=RPC_TOPIC, version=self.VERSION)
@@ -230,3 +236,97 @@ class ComputeAPI:
         in the form of uptime(1) (call)."""
         cctxt = self.client.prepare(server=host, version='1.5')
         return cctxt.call(context, 'get_host_uptime')
+
+    # ---- 1.6: live migration and evacuation --------------------------------
+
+    def check_can_live_migrate_destination(self, context, instance,
+                                           destination, block_migration):
+        """On the ``destination`` host: can it take the running guest?
+        It asks the source in turn (call).
+
+        :param block_migration: True, False or None ("auto").
+        :returns: the migrate_data dict both checks agreed on.
+        :raises: MigrationPreCheckError, InvalidCPUInfo,
+            InvalidLocalStorage, InvalidSharedStorage.
+        """
+        cctxt = self.client.prepare(server=destination, version='1.6',
+                                    timeout=CONF.long_rpc_timeout)
+        return cctxt.call(context, 'check_can_live_migrate_destination',
+                          instance=instance,
+                          block_migration=block_migration)
+
+    def check_can_live_migrate_source(self, context, instance, migrate_data,
+                                      host):
+        """On the source ``host``: can it hand the guest over as the
+        destination proposes (call)?
+
+        :returns: migrate_data, with "auto" block migration settled.
+        """
+        cctxt = self.client.prepare(server=host, version='1.6')
+        return cctxt.call(context, 'check_can_live_migrate_source',
+                          instance=instance, migrate_data=migrate_data)
+
+    def live_migration(self, context, instance, dest, migration,
+                       migrate_data, host):
+        """On the source ``host``: move the running guest to ``dest``
+        (cast); the migration's status follows it."""
+        cctxt = self.client.prepare(server=host, version='1.6')
+        cctxt.cast(context, 'live_migration', instance=instance, dest=dest,
+                   migration=migration, migrate_data=migrate_data)
+
+    def pre_live_migration(self, context, instance, disk_info, migrate_data,
+                           host):
+        """On the destination ``host``: prepare disks and networks for the
+        incoming guest (call).
+
+        :returns: migrate_data with the destination's facts.
+        """
+        cctxt = self.client.prepare(server=host, version='1.6',
+                                    timeout=CONF.long_rpc_timeout)
+        return cctxt.call(context, 'pre_live_migration', instance=instance,
+                          disk_info=disk_info, migrate_data=migrate_data)
+
+    def post_live_migration_at_destination(self, context, instance,
+                                           migration, migrate_data, host):
+        """On the destination ``host``, after the guest arrived: take the
+        instance over (call)."""
+        cctxt = self.client.prepare(server=host, version='1.6',
+                                    timeout=CONF.long_rpc_timeout)
+        return cctxt.call(context, 'post_live_migration_at_destination',
+                          instance=instance, migration=migration,
+                          migrate_data=migrate_data)
+
+    def rollback_live_migration_at_destination(self, context, instance,
+                                               migrate_data, host):
+        """On the destination ``host``, after a failed or aborted live
+        migration: remove what was prepared there (cast)."""
+        cctxt = self.client.prepare(server=host, version='1.6')
+        cctxt.cast(context, 'rollback_live_migration_at_destination',
+                   instance=instance, migrate_data=migrate_data)
+
+    def live_migration_force_complete(self, context, instance, migration,
+                                      host):
+        """On the source ``host``: make the running live migration end now
+        (cast)."""
+        cctxt = self.client.prepare(server=host, version='1.6')
+        cctxt.cast(context, 'live_migration_force_complete',
+                   instance=instance, migration=migration)
+
+    def live_migration_abort(self, context, instance, migration, host):
+        """On the source ``host``: abort the live migration; the guest runs
+        on there (cast)."""
+        cctxt = self.client.prepare(server=host, version='1.6')
+        cctxt.cast(context, 'live_migration_abort', instance=instance,
+                   migration=migration)
+
+    def evacuate_instance(self, context, instance, image, migration, host,
+                          node=None, admin_password=None, target_state=None):
+        """On ``host``: rebuild an instance whose own host is down from
+        ``image`` (an ImageMeta), with its addresses (cast).
+
+        :param target_state: ``stopped`` to leave it SHUTOFF (2.95).
+        """
+        cctxt = self.client.prepare(server=host, version='1.6')
+        cctxt.cast(context, 'evacuate_instance', instance=instance,
+                   image=image, migration=migration, node=node,
+                   admin_password=admin_password, target_state=target_state)

@@ -18,14 +18,38 @@ class ComputeTaskAPI:
             requested_networks=requested_networks)
 
     def resize_instance(self, context, instance, flavor, migration,
-                        clean_shutdown=True):
-        """Schedule a resize and hand it to the chosen host.
+                        clean_shutdown=True, host_name=None):
+        """Schedule a resize (or a cold migration, same flavor) and hand
+        it to the chosen host.
 
         :raises: NoValidHost when no host fits the new flavor.
         """
         self.conductor_compute_rpcapi.migrate_server(
             context, instance=instance, flavor=flavor, migration=migration,
-            clean_shutdown=clean_shutdown)
+            clean_shutdown=clean_shutdown, host_name=host_name)
+
+    def live_migrate_instance(self, context, instance, migration, host_name,
+                              block_migration, force=False):
+        """Schedule and pre-check a live migration, then start it.
+
+        :raises: NoValidHost and the pre-check errors.
+        """
+        self.conductor_compute_rpcapi.live_migrate_instance(
+            context, instance=instance, migration=migration,
+            host_name=host_name, block_migration=block_migration,
+            force=force)
+
+    def evacuate_instance(self, context, instance, image, migration,
+                          host_name, force=False, admin_password=None,
+                          target_state=None):
+        """Schedule an evacuation and hand it to the chosen host.
+
+        :raises: NoValidHost when no host fits.
+        """
+        self.conductor_compute_rpcapi.evacuate_instance(
+            context, instance=instance, image=image, migration=migration,
+            host_name=host_name, force=force, admin_password=admin_password,
+            target_state=target_state)
 
     def unshelve_instance(self, context, instance, request_spec=None):
         """Ask the conductor to bring a shelved instance back."""

@@ -7,6 +7,8 @@ from oslo_log import log as logging
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute import task_states
 from nova_lite.compute import vm_states
+from nova_lite.conductor.tasks import evacuate
+from nova_lite.conductor.tasks import live_migrate
 from nova_lite.conductor.tasks import migrate
 from nova_lite.db import api as db
 from nova_lite.db import server_group_api as group_db
@@ -60,7 +62,7 @@ class ConductorManager:
 class ComputeTaskManager:
     """Schedules builds and hands them to compute hosts."""
 
-    target = messaging.Target(namespace='compute_task', version='1.2')
+    target = messaging.Target(namespace='compute_task', version='1.3')
 
     def __init__(self):
         self.scheduler_rpcapi = scheduler_rpcapi.SchedulerAPI()
@@ -197,12 +199,40 @@ class ComputeTaskManager:
 
     @messaging.expected_exceptions(exception.NoValidHost)
     def migrate_server(self, context, instance, flavor, migration,
-                       clean_shutdown=True):
-        """Schedule a resize and cast it to the destination; see
+                       clean_shutdown=True, host_name=None):
+        """Schedule a resize or cold migration and cast it to the
+        destination; see
         :class:`~nova_lite.conductor.tasks.migrate.MigrationTask`."""
         migrate.MigrationTask(context, instance, flavor, migration,
                               clean_shutdown, self.scheduler_rpcapi,
-                              self.compute_rpcapi).execute()
+                              self.compute_rpcapi,
+                              host_name=host_name).execute()
+
+    # ---- live migration and evacuation (1.3) -------------------------------
+
+    @messaging.expected_exceptions(exception.NoValidHost,
+                                   exception.MigrationError,
+                                   exception.Invalid)
+    def live_migrate_instance(self, context, instance, migration, host_name,
+                              block_migration, force=False):
+        """Schedule and pre-check a live migration, then cast it to the
+        source; see :mod:`~nova_lite.conductor.tasks.live_migrate`."""
+        live_migrate.LiveMigrationTask(
+            context, instance, migration, self.scheduler_rpcapi,
+            self.compute_rpcapi, host_name=host_name,
+            block_migration=block_migration, force=force).execute()
+
+    @messaging.expected_exceptions(exception.NoValidHost)
+    def evacuate_instance(self, context, instance, image, migration,
+                          host_name, force=False, admin_password=None,
+                          target_state=None):
+        """Schedule an evacuation and cast it to the destination; see
+        :mod:`~nova_lite.conductor.tasks.evacuate`."""
+        evacuate.EvacuationTask(
+            context, instance, image, migration, self.scheduler_rpcapi,
+            self.compute_rpcapi, host_name=host_name, force=force,
+            admin_password=admin_password,
+            target_state=target_state).execute()
 
     # ---- unshelve (1.2) ----------------------------------------------------
 

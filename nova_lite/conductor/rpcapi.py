@@ -79,9 +79,12 @@ class ComputeTaskAPI:
     * 1.0 - build_instances
     * 1.1 - migrate_server (a call: a resize's scheduling answers the API)
     * 1.2 - unshelve_instance
+    * 1.3 - migrate_server takes host_name (a cold migration's requested
+      destination); live_migrate_instance and evacuate_instance (calls:
+      the scheduling and pre-checks answer the API)
     """
 
-    VERSION = '1.2'
+    VERSION = '1.3'
 
     def __init__(self):
         target = messaging.Target(topic=RPC_TOPIC,
@@ -109,7 +112,7 @@ class ComputeTaskAPI:
     # ---- resize (1.1) ----
 
     def migrate_server(self, context, instance, flavor, migration,
-                       clean_shutdown=True):
+                       clean_shutdown=True, host_name=None):
         """Schedule the resize of ``instance`` to ``flavor`` and hand it to
         the destination host (call: returns once the host is chosen).
 
@@ -117,10 +120,47 @@ class ComputeTaskAPI:
         :raises: NoValidHost when no host fits; the instance is then back
             in its state with a fault, as Nova leaves it.
         """
-        cctxt = self.client.prepare(version='1.1')
+        kwargs = {}
+        version = '1.1'
+        if host_name is not None:
+            version = '1.3'
+            kwargs['host_name'] = host_name
+        cctxt = self.client.prepare(version=version)
         return cctxt.call(context, 'migrate_server', instance=instance,
                           flavor=flavor, migration=migration,
-                          clean_shutdown=clean_shutdown)
+                          clean_shutdown=clean_shutdown, **kwargs)
+
+    def live_migrate_instance(self, context, instance, migration, host_name,
+                              block_migration, force=False):
+        """Pick (or check) the destination of a live migration, run the
+        pre-checks on both hosts, and start it on the source (call:
+        returns once it is started).
+
+        :param block_migration: True, False or None ("auto").
+        :raises: NoValidHost and the pre-check errors (400 at the API);
+            the instance is then as before.
+        """
+        cctxt = self.client.prepare(version='1.3')
+        return cctxt.call(context, 'live_migrate_instance',
+                          instance=instance, migration=migration,
+                          host_name=host_name,
+                          block_migration=block_migration, force=force)
+
+    def evacuate_instance(self, context, instance, image, migration,
+                          host_name, force=False, admin_password=None,
+                          target_state=None):
+        """Pick (or check) a host for an instance whose host is down and
+        have it rebuild the instance there from ``image`` (an ImageMeta)
+        (call: returns once the host is chosen).
+
+        :raises: NoValidHost; the instance is then as before.
+        """
+        cctxt = self.client.prepare(version='1.3')
+        return cctxt.call(context, 'evacuate_instance', instance=instance,
+                          image=image, migration=migration,
+                          host_name=host_name,
+                          force=force, admin_password=admin_password,
+                          target_state=target_state)
 
     def unshelve_instance(self, context, instance, request_spec=None):
         """Bring a shelved instance back (cast): a SHELVED one on its own

@@ -89,6 +89,13 @@ Related options:
 
 * ``report_interval``
 """),
+    cfg.IntOpt('long_rpc_timeout',
+               default=1800, min=1,
+               help="""
+Seconds an RPC call that is known to take long waits for its answer
+(the steps of a live migration that prepare or finish on the other host),
+where ``rpc_response_timeout`` would be too short.
+"""),
     cfg.IntOpt('periodic_interval',
                default=60, min=1,
                help="""
@@ -207,6 +214,58 @@ than ``shelved_offload_time``; 0 or less disables the look.
 Related options:
 
 * ``shelved_offload_time``.
+"""),
+    # ---- guests of deleted servers (Nova's [DEFAULT] names and defaults) --
+    cfg.StrOpt('running_deleted_instance_action',
+               default='reap',
+               choices=[('reap', 'Destroy the guest and its disks, and '
+                         'release the addresses held for it.'),
+                        ('log', 'Log a warning about the guest, and leave '
+                         'it running.'),
+                        ('shutdown', 'Power the guest off, and keep it (for '
+                         'a look at what it was doing).'),
+                        ('noop', 'Do nothing.')],
+               help="""
+What a compute host does with a guest on its hypervisor whose server is
+deleted, or has moved to another host with no migration under way: a
+server deleted while its host was down, whose guest kept running there.
+The host looks at start-up and every
+``running_deleted_instance_poll_interval`` seconds.
+
+The fixed IPs and MACs of a server deleted while its host was down stay
+held for that host until the guest is reaped (or found gone), so they
+are given to no other server meanwhile.
+
+Related options:
+
+* ``running_deleted_instance_poll_interval``
+* ``running_deleted_instance_timeout``
+"""),
+    cfg.IntOpt('running_deleted_instance_poll_interval',
+               default=1800,
+               help="""
+Seconds between two looks of a compute host for guests of deleted servers
+(see ``running_deleted_instance_action``); the look at start-up is made
+whatever the value.
+
+Possible values:
+
+* 0 or less: no periodic look.
+* A positive number of seconds.
+
+Related options:
+
+* ``running_deleted_instance_action``
+"""),
+    cfg.IntOpt('running_deleted_instance_timeout',
+               default=0,
+               help="""
+Seconds a server must have been deleted before
+``running_deleted_instance_action`` is taken on its guest.
+
+Related options:
+
+* ``running_deleted_instance_action``
 """),
 ]
 

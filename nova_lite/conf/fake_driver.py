@@ -21,6 +21,10 @@ fake_opts = [
 Seconds a fake power off, power on or reboot takes, so that tests can see
 the transitional states (POWERING_OFF, REBOOT, ...) through the API.
 """),
+    cfg.FloatOpt('live_migration_seconds', default=0.0, min=0.0,
+                 help='Seconds a fake live migration runs before the guest '
+                      'is on the destination (an abort or force-complete '
+                      'can come meanwhile).'),
     cfg.BoolOpt('fail_spawn', default=False,
                 help="""
 Make every spawn on this host fail, as a hypervisor that cannot start

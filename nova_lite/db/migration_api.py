@@ -26,7 +26,9 @@ transaction = db_api.transaction
 _COLUMNS = ('uuid', 'source_compute', 'dest_compute', 'source_node',
             'dest_node', 'dest_host', 'old_instance_type_id',
             'new_instance_type_id', 'instance_uuid', 'status',
-            'migration_type', 'user_id', 'project_id')
+            'migration_type', 'user_id', 'project_id', 'memory_total',
+            'memory_processed', 'memory_remaining', 'disk_total',
+            'disk_processed', 'disk_remaining')
 
 
 def _now():
@@ -151,6 +153,24 @@ def migration_get_all(filters=None, limit=None, marker=None):
         if limit is not None:
             query = query.limit(limit)
         return list(session.scalars(query))
+
+
+# Statuses after which a migration no longer moves anything (Nova's
+# list for "in progress"; an evacuation's ``done`` leaves a guest on the
+# source, which that host destroys when it starts again).
+FINISHED_STATUSES = ('confirmed', 'reverted', 'error', 'failed',
+                     'completed', 'cancelled', 'done')
+
+
+def migration_get_in_progress_by_host(host):
+    """Migrations under way with ``host`` as source or destination, oldest
+    first."""
+    with transaction() as session:
+        return list(session.scalars(_live().where(
+            sa.or_(models.Migration.source_compute == host,
+                   models.Migration.dest_compute == host),
+            models.Migration.status.notin_(FINISHED_STATUSES))
+            .order_by(models.Migration.id)))
 
 
 def _naive(moment):

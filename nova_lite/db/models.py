@@ -338,12 +338,19 @@ class TunnelEndpoint(Base, TimestampMixin):
 
 
 class VirtualInterface(Base, TimestampMixin):
-    """One NIC of an instance on a network; ``address`` is its MAC."""
+    """One NIC of an instance on a network; ``address`` is its MAC.
+
+    ``held_by_host`` is set when the instance was deleted while its
+    compute host was down: its guest may still run there, so the MAC and
+    fixed IPs stay taken until that host confirms the guest is gone or
+    its compute service is deleted.
+    """
     __tablename__ = 'virtual_interfaces'
     __table_args__ = (
         sa.UniqueConstraint('address',
                             name='uniq_virtual_interfaces0address'),
         sa.Index('virtual_interfaces_instance_uuid_idx', 'instance_uuid'),
+        sa.Index('virtual_interfaces_held_by_host_idx', 'held_by_host'),
     )
     id = sa.Column(sa.Integer, primary_key=True)
     uuid = sa.Column(sa.String(36), nullable=False, unique=True)
@@ -351,6 +358,7 @@ class VirtualInterface(Base, TimestampMixin):
     network_id = sa.Column(sa.Integer, sa.ForeignKey('networks.id'),
                            nullable=False)
     instance_uuid = sa.Column(sa.String(36), nullable=False)
+    held_by_host = sa.Column(sa.String(255))
     network = orm.relationship('Network', lazy='joined')
     fixed_ips = orm.relationship('FixedIp', lazy='selectin',
                                  order_by='FixedIp.id')
@@ -470,7 +478,8 @@ class Quota(Base, TimestampMixin):
 # ---- resize: migrations -----------------------------------------------------
 
 class Migration(Base, TimestampMixin):
-    """One move of an instance between hosts (here: a resize), Nova's
+    """One move of an instance between hosts (a resize, a cold or live
+    migration, an evacuation), Nova's
     ``migrations`` table; ``deleted`` is the row's id once deleted."""
     __tablename__ = 'migrations'
     __table_args__ = (
@@ -494,6 +503,13 @@ class Migration(Base, TimestampMixin):
     migration_type = sa.Column(sa.String(32), nullable=False)
     user_id = sa.Column(sa.String(255))
     project_id = sa.Column(sa.String(255))
+    # NOTE: a live migration's progress, in bytes, as libvirt reports it.
+    memory_total = sa.Column(sa.BigInteger)
+    memory_processed = sa.Column(sa.BigInteger)
+    memory_remaining = sa.Column(sa.BigInteger)
+    disk_total = sa.Column(sa.BigInteger)
+    disk_processed = sa.Column(sa.BigInteger)
+    disk_remaining = sa.Column(sa.BigInteger)
     deleted_at = sa.Column(sa.DateTime)
     deleted = sa.Column(sa.Integer, nullable=False, default=0,
                         server_default='0')

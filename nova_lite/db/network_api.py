@@ -450,6 +450,58 @@ def virtual_interface_delete_by_instance(instance_uuid):
         return result.rowcount
 
 
+# ---- addresses held for a dead host ----------------------------------------
+#
+# A server deleted while its compute host is down may still run there: its
+# VIFs (MACs) and fixed IPs are not released but marked ``held_by_host``,
+# so no other server gets them, until the host confirms the guest is gone
+# or its compute service is deleted.
+
+@db_api.retry_on_conflict
+def virtual_interface_hold_by_instance(instance_uuid, host):
+    """Keep every VIF and address of an instance for ``host``.
+
+    :returns: how many VIFs are now held.
+    """
+    with db_api.transaction() as session:
+        return session.execute(
+            sa.update(models.VirtualInterface)
+            .where(models.VirtualInterface.instance_uuid == instance_uuid)
+            .values(held_by_host=host, updated_at=_now())
+            .execution_options(synchronize_session=False)).rowcount
+
+
+def virtual_interface_get_held_by_host(host):
+    """The VIFs held for ``host``, oldest first."""
+    with db_api.transaction() as session:
+        return list(session.scalars(
+            _vif_query().where(models.VirtualInterface.held_by_host == host)
+            .order_by(models.VirtualInterface.id)).unique())
+
+
+@db_api.retry_on_conflict
+def virtual_interface_release_held(host, instance_uuid=None):
+    """Release the VIFs and addresses held for ``host`` (only those of
+    ``instance_uuid`` when given); an address still held by a live server
+    is never touched.
+
+    :returns: how many VIFs were released.
+    """
+    held = sa.select(models.VirtualInterface.id).where(
+        models.VirtualInterface.held_by_host == host)
+    if instance_uuid is not None:
+        held = held.where(
+            models.VirtualInterface.instance_uuid == instance_uuid)
+    with db_api.transaction() as session:
+        ids = list(session.scalars(held))
+        if not ids:
+            return 0
+        session.execute(sa.delete(models.FixedIp).where(
+            models.FixedIp.virtual_interface_id.in_(ids)))
+        return session.execute(sa.delete(models.VirtualInterface).where(
+            models.VirtualInterface.id.in_(ids))).rowcount
+
+
 def fixed_ip_get_by_address(network_id, address):
     """The allocation of ``address`` on a network.
 

@@ -356,6 +356,50 @@ class API:
             self._announce(context, held, everywhere=not held)
         instance.network_info = model.NetworkInfo()
 
+    # ---- addresses held for a dead host ------------------------------------
+
+    def hold_for_instance(self, context, instance, host):
+        """Keep the NICs and addresses of ``instance``, deleted while its
+        compute ``host`` is down, for that host: its guest may still run
+        there, so no other server may get its MACs or fixed IPs.
+
+        The network host keeps their DHCP entries: each binds the
+        address to the held MAC only, so nobody else gets a lease for
+        it. They are released by :meth:`release_held`, when ``host``
+        confirms the guest is gone or its compute service is deleted.
+        """
+        held = objects.VirtualInterfaceList.hold_by_instance_uuid(
+            context, instance.uuid, host)
+        if held:
+            LOG.info('Holding %d NIC(s) of instance %s for host %s, which '
+                     'is down', held, instance.uuid, host)
+        instance.network_info = model.NetworkInfo()
+
+    def get_held_instance_uuids(self, context, host):
+        """The uuids of the instances whose NICs are held for ``host``."""
+        return {vif.instance_uuid for vif in
+                objects.VirtualInterfaceList.get_held_by_host(context, host)}
+
+    def release_held(self, context, host, instance_uuid=None):
+        """Release the NICs and addresses held for ``host`` (those of
+        ``instance_uuid`` only, when given); after return other servers
+        can get them. Releasing twice is harmless.
+
+        :returns: how many NICs were released.
+        """
+        held = [vif for vif in
+                objects.VirtualInterfaceList.get_held_by_host(context, host)
+                if instance_uuid in (None, vif.instance_uuid)]
+        released = objects.VirtualInterfaceList.release_held(
+            context, host, instance_uuid=instance_uuid)
+        if released:
+            LOG.info('Released %d NIC(s) held for host %s%s', released,
+                     host, ' of instance %s' % instance_uuid
+                     if instance_uuid else '')
+            self._announce(context, build_network_info(held),
+                           everywhere=not held)
+        return released
+
     def _announce(self, context, network_info, everywhere=False):
         """Tell the network host the DHCP entries of these NICs' networks
         changed (of every network when they are not known)."""

@@ -15,12 +15,15 @@ from nova_lite.objects import base
 _COLUMNS = ('uuid', 'source_compute', 'dest_compute', 'source_node',
             'dest_node', 'dest_host', 'old_instance_type_id',
             'new_instance_type_id', 'instance_uuid', 'status',
-            'migration_type', 'user_id', 'project_id')
+            'migration_type', 'user_id', 'project_id', 'memory_total',
+            'memory_processed', 'memory_remaining', 'disk_total',
+            'disk_processed', 'disk_remaining')
 
 
 @base.NovaObjectRegistry.register
 class Migration(base.NovaObject, base.TimestampedObject):
-    VERSION = '1.0'
+    # Version 1.1: the progress of a live migration (memory_*, disk_*)
+    VERSION = '1.1'
 
     fields = dict(base.TimestampedObject.fields, **{
         'id': fields.IntegerField(),
@@ -37,6 +40,12 @@ class Migration(base.NovaObject, base.TimestampedObject):
         'migration_type': fields.StringField(default='resize'),
         'user_id': fields.StringField(nullable=True),
         'project_id': fields.StringField(nullable=True),
+        'memory_total': fields.IntegerField(nullable=True),
+        'memory_processed': fields.IntegerField(nullable=True),
+        'memory_remaining': fields.IntegerField(nullable=True),
+        'disk_total': fields.IntegerField(nullable=True),
+        'disk_processed': fields.IntegerField(nullable=True),
+        'disk_remaining': fields.IntegerField(nullable=True),
     })
 
     @property
@@ -78,7 +87,8 @@ class Migration(base.NovaObject, base.TimestampedObject):
 
 @base.NovaObjectRegistry.register
 class MigrationList(base.ObjectListBase, base.NovaObject):
-    VERSION = '1.0'
+    # Version 1.1: get_in_progress_by_host
+    VERSION = '1.1'
 
     fields = {'objects': fields.ListOfObjectsField('Migration')}
 
@@ -93,3 +103,9 @@ class MigrationList(base.ObjectListBase, base.NovaObject):
     def get_by_filters(cls, context, filters, limit=None, marker=None):
         rows = db.migration_get_all(filters, limit=limit, marker=marker)
         return cls._from_rows(context, Migration, rows)
+
+    @base.remotable_classmethod
+    def get_in_progress_by_host(cls, context, host):
+        """Migrations under way from or to ``host``."""
+        return cls._from_rows(context, Migration,
+                              db.migration_get_in_progress_by_host(host))

@@ -6,6 +6,7 @@ methods here, so those run in the conductor, as every database write of a
 compute host does.
 """
 
+from oslo_utils import versionutils
 from oslo_versionedobjects import fields
 
 from nova_lite.db import network_api as db
@@ -177,7 +178,8 @@ class NetworkList(base.ObjectListBase, base.NovaObject):
 class VirtualInterface(base.NovaObject, base.TimestampedObject):
     """A NIC of an instance, with its network and fixed IPs."""
 
-    VERSION = '1.0'
+    # Version 1.1: held_by_host
+    VERSION = '1.1'
 
     fields = dict(base.TimestampedObject.fields, **{
         'id': fields.IntegerField(),
@@ -185,11 +187,19 @@ class VirtualInterface(base.NovaObject, base.TimestampedObject):
         'address': fields.StringField(),
         'network_id': fields.IntegerField(),
         'instance_uuid': fields.UUIDField(),
+        # NOTE: the compute host this NIC is kept for, after its instance
+        # was deleted while that host was down (see db/network_api.py).
+        'held_by_host': fields.StringField(nullable=True),
         'network': fields.ObjectField('Network'),
         'fixed_ips': fields.ListOfStringsField(default=[]),
     })
 
     SKIP_COLUMNS = ('network', 'fixed_ips')
+
+    def obj_make_compatible(self, primitive, target_version):
+        super().obj_make_compatible(primitive, target_version)
+        if versionutils.convert_version_to_tuple(target_version) < (1, 1):
+            primitive.pop('held_by_host', None)
 
     @classmethod
     def _from_row(cls, context, row, obj=None):
@@ -214,7 +224,8 @@ class VirtualInterface(base.NovaObject, base.TimestampedObject):
 
 @base.NovaObjectRegistry.register
 class VirtualInterfaceList(base.ObjectListBase, base.NovaObject):
-    VERSION = '1.0'
+    # Version 1.1: hold_by_instance_uuid, get_held_by_host, release_held
+    VERSION = '1.1'
 
     fields = {'objects': fields.ListOfObjectsField('VirtualInterface')}
 
@@ -228,6 +239,23 @@ class VirtualInterfaceList(base.ObjectListBase, base.NovaObject):
         """Release every VIF and address of an instance; returns how many
         VIFs there were."""
         return db.virtual_interface_delete_by_instance(instance_uuid)
+
+    @base.remotable_classmethod
+    def hold_by_instance_uuid(cls, context, instance_uuid, host):
+        """Keep every VIF and address of an instance for ``host`` (its
+        guest may still run there); returns how many VIFs."""
+        return db.virtual_interface_hold_by_instance(instance_uuid, host)
+
+    @base.remotable_classmethod
+    def get_held_by_host(cls, context, host):
+        return cls._from_rows(context, VirtualInterface,
+                              db.virtual_interface_get_held_by_host(host))
+
+    @base.remotable_classmethod
+    def release_held(cls, context, host, instance_uuid=None):
+        """Release what is held for ``host`` (of ``instance_uuid`` only,
+        when given); returns how many VIFs."""
+        return db.virtual_interface_release_held(host, instance_uuid)
 
 
 @base.NovaObjectRegistry.register

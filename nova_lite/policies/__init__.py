@@ -8,6 +8,7 @@ from nova_lite.policies import availability_zone
 from nova_lite.policies import base
 from nova_lite.policies import console_output
 from nova_lite.policies import deferred_delete
+from nova_lite.policies import evacuate
 from nova_lite.policies import flavor_access
 from nova_lite.policies import flavor_extra_specs
 from nova_lite.policies import flavor_manage
@@ -18,6 +19,7 @@ from nova_lite.policies import ips
 from nova_lite.policies import keypairs
 from nova_lite.policies import limits
 from nova_lite.policies import lock_server
+from nova_lite.policies import migrate_server
 from nova_lite.policies import migrations
 from nova_lite.policies import networks
 from nova_lite.policies import pause_server
@@ -27,6 +29,7 @@ from nova_lite.policies import server_groups
 from nova_lite.policies import server_metadata
 from nova_lite.policies import server_tags
 from nova_lite.policies import servers
+from nova_lite.policies import servers_migrations
 from nova_lite.policies import services
 from nova_lite.policies import shelve
 from nova_lite.policies import simple_tenant_usage
@@ -57,6 +60,9 @@ def list_rules():
         suspend_server.list_rules(),
         lock_server.list_rules(),
         migrations.list_rules(),
+        servers_migrations.list_rules(),
+        migrate_server.list_rules(),
+        evacuate.list_rules(),
         admin_actions.list_rules(),
         shelve.list_rules(),
         rescue.list_rules(),

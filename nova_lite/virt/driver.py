@@ -316,6 +316,136 @@ class ComputeDriver:
         """
         raise NotImplementedError()
 
+    # ---- live migration -----------------------------------------------------
+    #
+    # The walk (Nova's): the destination checks it can take the guest
+    # (check_can_live_migrate_destination), the source checks it can hand
+    # it over and settles "auto" block migration
+    # (check_can_live_migrate_source), the destination prepares disks and
+    # networks (pre_live_migration), the source moves the running guest
+    # (live_migration) and then cleans up after success
+    # (post_live_migration, post_live_migration_at_source) while the
+    # destination finishes (post_live_migration_at_destination); a failure
+    # after pre_live_migration undoes the destination's part
+    # (rollback_live_migration_at_destination).
+    #
+    # ``migrate_data`` is a plain dict (it crosses RPC as JSON); each step
+    # returns it with its own facts added. Keys every driver knows:
+    #   block_migration: True / False (None: "auto", settled by the source)
+    #   is_shared_instance_path: the source and destination see one
+    #       instance directory
+    #   dest_host: the destination's service host name
+    #   dest_addr: the address the destination hypervisor is reached at
+    #   source_host: the source's service host name
+
+    def check_can_live_migrate_destination(self, context, instance,
+                                           src_compute_info,
+                                           dst_compute_info,
+                                           block_migration=None):
+        """On the destination: can this host run ``instance`` (CPU model,
+        hypervisor type)? Leaves a marker the source looks for to tell a
+        shared instance path.
+
+        :param src_compute_info: the source's hypervisor facts (a dict
+            with ``cpu_info`` as a JSON string, ``hypervisor_type``).
+        :returns: migrate_data for the source's check.
+        :raises InvalidCPUInfo, MigrationPreCheckError: it cannot.
+        """
+        raise NotImplementedError()
+
+    def cleanup_live_migration_destination_check(self, context,
+                                                 migrate_data):
+        """On the destination: drop the marker of the check. Idempotent."""
+        raise NotImplementedError()
+
+    def check_can_live_migrate_source(self, context, instance, migrate_data):
+        """On the source: can the guest be handed over as asked? Settles
+        ``block_migration`` None ("auto") from
+        ``is_shared_instance_path``.
+
+        :returns: migrate_data.
+        :raises InvalidLocalStorage: block migration asked for on a
+            shared instance path (Nova's choice of names).
+        :raises InvalidSharedStorage: no block migration asked for on an
+            instance path that is not shared.
+        :raises MigrationPreCheckError: the guest cannot move (e.g. it is
+            not running).
+        """
+        raise NotImplementedError()
+
+    def get_instance_disk_info(self, instance):
+        """On the source: the guest's disks, for the destination's
+        :meth:`pre_live_migration` (a JSON string)."""
+        raise NotImplementedError()
+
+    def pre_live_migration(self, context, instance, network_info, disk_info,
+                           migrate_data):
+        """On the destination: the instance directory, disks the source's
+        can be copied into (for a block migration), the files that are
+        not copied by the hypervisor (config drive, console log) and the
+        guest's networks plugged.
+
+        :returns: migrate_data (with ``dest_addr``).
+        :raises MigrationError: the destination cannot be prepared.
+        """
+        raise NotImplementedError()
+
+    def live_migration(self, context, instance, dest, post_method,
+                       recover_method, block_migration=False,
+                       migrate_data=None, migration=None):
+        """On the source: move the running guest to ``dest``; blocks until
+        it ends. Calls ``post_method(context, instance, dest,
+        block_migration, migrate_data)`` when the guest runs on the
+        destination, or ``recover_method(context, instance, dest,
+        migrate_data, error)`` when it still runs here (failed or
+        aborted). Neither call raises out of this method.
+
+        :param migration: the Migration, whose memory_* / disk_* progress
+            the driver saves as the move goes on.
+        """
+        raise NotImplementedError()
+
+    def live_migration_force_complete(self, instance):
+        """On the source: make a running live migration end now (pause
+        the guest so its memory stops changing).
+
+        :raises MigrationError: no live migration of ``instance`` runs.
+        """
+        raise NotImplementedError()
+
+    def live_migration_abort(self, instance):
+        """On the source: abort a running live migration; the guest goes
+        on running here and ``recover_method`` is called.
+
+        :raises MigrationError: no live migration of ``instance`` runs.
+        """
+        raise NotImplementedError()
+
+    def post_live_migration(self, context, instance, migrate_data):
+        """On the source, after success: drop the guest's definition and,
+        unless the instance path is shared, its directory."""
+        raise NotImplementedError()
+
+    def post_live_migration_at_source(self, context, instance,
+                                      network_info):
+        """On the source, after success: unplug the guest's networks."""
+        raise NotImplementedError()
+
+    def post_live_migration_at_destination(self, context, instance,
+                                           network_info,
+                                           block_migration=False):
+        """On the destination, after success: the guest is defined here
+        for good (it survives a restart of the hypervisor)."""
+        raise NotImplementedError()
+
+    def rollback_live_migration_at_destination(self, context, instance,
+                                               network_info,
+                                               destroy_disks=True,
+                                               migrate_data=None):
+        """On the destination, after a failure: no guest, and (unless the
+        path is shared) no instance directory left here. Idempotent."""
+        raise NotImplementedError()
+
 
 def _driver_class_path(name):
     for entry_point in importlib.metadata.entry_points(group=DRIVER_NAMESPACE):

@@ -79,6 +79,9 @@ class FakeDriver(driver.ComputeDriver):
         # NOTE: guests a resize set aside on this (source) host, by uuid,
         # until the resize is confirmed or reverted.
         self._resize_saved = {}
+        # NOTE: the live migrations running from this host, by uuid: a
+        # flag an abort or force-complete sets.
+        self._migrating = {}
         self._host = None
 
     @property
@@ -319,3 +322,119 @@ class FakeDriver(driver.ComputeDriver):
             self._instances[instance.uuid] = guest
             if power_on:
                 guest.boot()
+
+    # ---- live migration ----------------------------------------------------
+    #
+    # NOTE: the fake hosts are separate processes: the destination makes
+    # an incoming (paused) guest in pre_live_migration, the source drops
+    # its own when the move ends, and the destination's guest runs once
+    # the move is posted there.
+
+    def check_can_live_migrate_destination(self, context, instance,
+                                           src_compute_info,
+                                           dst_compute_info,
+                                           block_migration=None):
+        return {'dest_host': self._nodename, 'dest_addr': CONF.my_ip,
+                'block_migration': block_migration}
+
+    def cleanup_live_migration_destination_check(self, context,
+                                                 migrate_data):
+        pass
+
+    def check_can_live_migrate_source(self, context, instance, migrate_data):
+        data = dict(migrate_data)
+        data['source_host'] = self._nodename
+        # NOTE: fake hosts share nothing: "auto" is a block migration.
+        data['is_shared_instance_path'] = False
+        if data.get('block_migration') is None:
+            data['block_migration'] = True
+        elif data['block_migration'] is False:
+            raise exception.InvalidSharedStorage(
+                path=instance.uuid,
+                reason='the fake hosts share no storage; a live migration '
+                       'without block migration needs it')
+        state = self.get_info(instance).state
+        if state not in (power_state.RUNNING, power_state.PAUSED):
+            raise exception.MigrationPreCheckError(
+                reason='the guest is not running')
+        return data
+
+    def get_instance_disk_info(self, instance):
+        return json.dumps([])
+
+    def pre_live_migration(self, context, instance, network_info, disk_info,
+                           migrate_data):
+        with self._lock:
+            guest = FakeInstance(instance.name, instance.uuid,
+                                 instance.flavor, power_state.PAUSED)
+            self._instances[instance.uuid] = guest
+        return dict(migrate_data)
+
+    def live_migration(self, context, instance, dest, post_method,
+                       recover_method, block_migration=False,
+                       migrate_data=None, migration=None):
+        flags = {'abort': False, 'force': False}
+        with self._lock:
+            self._migrating[instance.uuid] = flags
+        try:
+            deadline = CONF.fake_driver.live_migration_seconds
+            waited = 0.0
+            while waited < deadline and not (flags['abort'] or
+                                             flags['force']):
+                utils.sleep(0.1)
+                waited += 0.1
+                if migration is not None:
+                    migration.memory_total = 1024
+                    migration.memory_processed = int(
+                        1024 * min(1.0, waited / deadline))
+                    migration.memory_remaining = (
+                        1024 - migration.memory_processed)
+                    migration.save()
+        finally:
+            with self._lock:
+                self._migrating.pop(instance.uuid, None)
+        if flags['abort']:
+            recover_method(context, instance, dest, migrate_data,
+                           exception.MigrationError(reason='aborted'))
+            return
+        with self._lock:
+            self._instances.pop(instance.uuid, None)
+        post_method(context, instance, dest, block_migration, migrate_data)
+
+    def _migration_flags(self, instance):
+        with self._lock:
+            flags = self._migrating.get(instance.uuid)
+        if flags is None:
+            raise exception.MigrationError(
+                reason='no live migration of %s runs here' % instance.uuid)
+        return flags
+
+    def live_migration_force_complete(self, instance):
+        self._migration_flags(instance)['force'] = True
+
+    def live_migration_abort(self, instance):
+        self._migration_flags(instance)['abort'] = True
+
+    def post_live_migration(self, context, instance, migrate_data):
+        pass
+
+    def post_live_migration_at_source(self, context, instance,
+                                      network_info):
+        pass
+
+    def post_live_migration_at_destination(self, context, instance,
+                                           network_info,
+                                           block_migration=False):
+        with self._lock:
+            guest = self._get(instance)
+            # NOTE: a paused guest moves paused, as on libvirt.
+            guest.state = (power_state.PAUSED
+                           if instance.vm_state == 'paused'
+                           else power_state.RUNNING)
+
+    def rollback_live_migration_at_destination(self, context, instance,
+                                               network_info,
+                                               destroy_disks=True,
+                                               migrate_data=None):
+        with self._lock:
+            self._instances.pop(instance.uuid, None)

@@ -1,13 +1,20 @@
 """Fixtures shared by the unit tests: config overrides and a fresh sqlite
 database with the real schema (from the migrations)."""
 
-import pytest
+import os
 
-from nova_lite import conf
-from nova_lite import context as nova_context
-from nova_lite.db import api as db_api
-from nova_lite.db import migration
-from nova_lite import objects
+# NOTE: unit tests run unpatched (as tox sets it); set here too so that a
+# bare ``pytest tests/unit -n 2`` does not hang xdist's workers on
+# eventlet's patched threads. Must precede the first nova_lite import.
+os.environ.setdefault('NOVA_LITE_NO_MONKEY_PATCH', '1')
+
+import pytest  # noqa: E402
+
+from nova_lite import conf  # noqa: E402
+from nova_lite import context as nova_context  # noqa: E402
+from nova_lite.db import api as db_api  # noqa: E402
+from nova_lite.db import migration  # noqa: E402
+from nova_lite import objects  # noqa: E402
 
 CONF = conf.CONF
 

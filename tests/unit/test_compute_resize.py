@@ -190,7 +190,7 @@ def test_conductor_excludes_the_current_host_unless_allowed(
     assert spec.ignore_hosts == ['h1']
     assert spec.flavor.flavorid == '2'
     flags(allow_resize_to_same_host=True)
-    assert task._request_spec().ignore_hosts == []
+    assert task._request_spec(world["small"]).ignore_hosts == []
 
 
 def test_no_valid_host_rolls_everything_back(router, world, ctxt):
@@ -341,15 +341,40 @@ def test_driver_refusal_before_power_off_rolls_back(router, world, ctxt):
     assert _events(ctxt, 'resize')['compute_resize_instance'] == 'Error'
 
 
-def test_failure_after_power_off_is_error(router, world, ctxt):
+def test_failure_on_the_destination_goes_back_to_the_source(
+        router, world, ctxt):
     with mock.patch.object(
             router.managers['h2'].driver, 'finish_migration',
             side_effect=RuntimeError('boom')):
         migration = _resized(ctxt, router, world)
     stored = _stored(ctxt)
-    assert (stored.vm_state, stored.task_state) == (vm_states.ERROR, None)
+    assert (stored.vm_state, stored.task_state) == (vm_states.ACTIVE, None)
+    assert stored.host == 'h1'
+    assert stored.fault.message == 'RuntimeError'
     assert migration.status == 'error'
     assert _events(ctxt, 'resize')['compute_finish_resize'] == 'Error'
+    # The old guest runs on the source again; nothing is left on the
+    # destination, and only the source's allocation is held.
+    assert router.managers['h1'].driver.get_info(stored).state == \
+        power_state.RUNNING
+    assert UUID not in router.managers['h2'].driver.list_instance_uuids()
+    assert _usage(world) == {'h1': 512, 'h2': 0}
+    assert db.allocation_get_by_consumer(migration.uuid) == []
+
+
+def test_failure_on_the_source_after_power_off_restarts_the_guest(
+        router, world, ctxt):
+    source = router.managers['h1']
+    with mock.patch.object(
+            source.compute_rpcapi, 'finish_resize',
+            side_effect=RuntimeError('broker gone')):
+        migration = _resized(ctxt, router, world)
+    stored = _stored(ctxt)
+    assert (stored.vm_state, stored.task_state) == (vm_states.ACTIVE, None)
+    assert stored.host == 'h1'
+    assert migration.status == 'error'
+    assert source.driver.get_info(stored).state == power_state.RUNNING
+    assert _usage(world) == {'h1': 512, 'h2': 0}
 
 
 # ---- auto-confirm -----------------------------------------------------------

@@ -19,6 +19,14 @@ VIR_DOMAIN_SHUTOFF_SAVED = 5
 VIR_ERR_OPERATION_INVALID = 55
 VIR_ERR_NO_DOMAIN = 42
 VIR_DOMAIN_UNDEFINE_MANAGED_SAVE = 1
+VIR_DOMAIN_XML_MIGRATABLE = 8
+# virDomainJobType
+VIR_DOMAIN_JOB_NONE = 0
+VIR_DOMAIN_JOB_BOUNDED = 1
+VIR_DOMAIN_JOB_UNBOUNDED = 2
+VIR_DOMAIN_JOB_COMPLETED = 3
+VIR_DOMAIN_JOB_FAILED = 4
+VIR_DOMAIN_JOB_CANCELLED = 5
 
 LIBVIRT_POWER_STATE = {
     VIR_DOMAIN_NOSTATE: power_state.NOSTATE,
@@ -131,8 +139,45 @@ class Guest:
         self._call('undefineFlags', VIR_DOMAIN_UNDEFINE_MANAGED_SAVE,
                    ignore=(VIR_ERR_NO_DOMAIN,))
 
-    def get_xml_desc(self):
-        return self._call('XMLDesc', 0)
+    def get_xml_desc(self, flags=0):
+        """:param flags: e.g. ``VIR_DOMAIN_XML_MIGRATABLE``."""
+        return self._call('XMLDesc', flags)
+
+    def is_persistent(self):
+        """:returns: whether the domain is defined (survives a stop)."""
+        return bool(self._call('isPersistent'))
+
+    # ---- live migration -----------------------------------------------------
+
+    def migrate(self, uri, params, flags):
+        """Move the running guest to the libvirtd at ``uri``
+        (virDomainMigrateToURI3); blocks until the migration ends.
+
+        :raises InternalError: the migration failed or was aborted; the
+            guest still runs here.
+        """
+        self._call('migrateToURI3', uri, params, flags)
+
+    def get_job_stats(self):
+        """:returns: virDomainGetJobStats of the guest's current job (a
+            dict with ``type``, ``memory_*``, ``disk_*``, ...); a guest
+            that is gone or stopped has a job of type NONE."""
+        try:
+            return self._domain.jobStats(0)
+        except self._libvirt.libvirtError as e:
+            if e.get_error_code() in (VIR_ERR_NO_DOMAIN,
+                                      VIR_ERR_OPERATION_INVALID):
+                return {'type': VIR_DOMAIN_JOB_NONE}
+            raise exception.InternalError(
+                err='libvirt jobStats of domain %s failed: %s'
+                    % (self._safe_name(), e)) from e
+
+    def abort_job(self):
+        """Abort the guest's current job (virDomainAbortJob).
+
+        :raises InternalError: no job runs, or libvirt refused.
+        """
+        self._call('abortJob')
 
     def get_info(self):
         """:returns: (state, max memory KiB, memory KiB, vcpus, cpu time)."""

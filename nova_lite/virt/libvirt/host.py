@@ -128,6 +128,15 @@ class Host:
         sockets, cores, threads]."""
         return self._conn_call('getInfo')
 
+    def compare_cpu(self, cpu_xml):
+        """:returns: virConnectCompareCPU of ``cpu_xml`` (a ``<cpu>``)
+            with this host's CPU: 0 incompatible, 1 identical, 2 this
+            host's is a superset.
+
+        :raises InternalError: libvirt could not compare them.
+        """
+        return self._conn_call('compareCPU', cpu_xml, 0)
+
     def get_capabilities(self):
         """:returns: a :class:`LibvirtConfigCaps` of the host."""
         caps = vconfig.LibvirtConfigCaps()

@@ -1,10 +1,12 @@
-"""os-migrations: every migration (here: resize) an admin may look at, and
-/servers/{id}/migrations, a server's in-progress live migrations.
+"""os-migrations: every migration (resize, cold or live migration,
+evacuation) an admin may look at; a server's own in-progress live
+migrations are server_migrations.py.
 
 The answer grows with the microversion:
 
-* 2.23: ``migration_type`` (and ``links`` for a live migration in progress,
-  which nova-lite never has).
+* 2.23: ``migration_type`` (``resize``, ``migration``, ``live-migration``,
+  ``evacuation``), and ``links`` to /servers/{id}/migrations/{id} for a
+  live migration in progress.
 * 2.59: ``uuid``; ``limit``/``marker`` (a migration uuid)/``changes-since``,
   newest first, with ``migrations_links`` when the page is full.
 * 2.66: ``changes-before``.
@@ -28,9 +30,13 @@ KEYS = ('created_at', 'dest_compute', 'dest_host', 'dest_node', 'id',
         'source_compute', 'source_node', 'status', 'updated_at')
 FILTERS = ('host', 'instance_uuid', 'source_compute', 'status',
            'migration_type')
+# NOTE: Nova's list: a live migration in these states can be shown, forced
+# to complete or aborted under /servers/{id}/migrations/{id}.
+LIVE_MIGRATION_IN_PROGRESS = ('queued', 'preparing', 'running',
+                              'post-migrating')
 
 
-def _value(value):
+def format_value(value):
     """A datetime as Nova shows it here: ISO 8601, no zone suffix."""
     if hasattr(value, 'isoformat'):
         return value.replace(tzinfo=None).isoformat()
@@ -86,11 +92,16 @@ class MigrationsController(wsgi.Controller):
                 body['migrations_links'] = links
         return body
 
-    @staticmethod
-    def _format(req, migration):
-        body = {key: _value(getattr(migration, key, None)) for key in KEYS}
+    def _format(self, req, migration):
+        body = {key: format_value(getattr(migration, key, None))
+                for key in KEYS}
         if api_version_request.is_supported(req, '2.23'):
             body['migration_type'] = migration.migration_type
+            if (migration.migration_type == 'live-migration' and
+                    migration.status in LIVE_MIGRATION_IN_PROGRESS):
+                body['links'] = self._view_builder._get_links(
+                    req, migration.id,
+                    'servers/%s/migrations' % migration.instance_uuid)
         if api_version_request.is_supported(req, '2.59'):
             body['uuid'] = migration.uuid
         if api_version_request.is_supported(req, '2.80'):
@@ -116,24 +127,3 @@ def _changes_filters(req):
             explanation='The value of changes-since must be less than or '
                         'equal to changes-before.')
     return filters
-
-
-class ServerMigrationsController(wsgi.Controller):
-    """A server's in-progress live migrations: nova-lite has none."""
-
-    def __init__(self):
-        super().__init__()
-        self.compute_api = compute.API()
-
-    @wsgi.api_version('2.23')
-    @wsgi.expected_errors((403, 404))
-    @validation.query_schema(schema.server_migrations_index_query)
-    @validation.response_body_schema(
-        schema.server_migrations_index_response)
-    def index(self, req, server_id):
-        """``{"migrations": []}`` of a server the caller may see."""
-        context = req.environ['nova.context']
-        instance = self.compute_api.get(context, server_id)
-        context.can(migrations_policies.SERVER_MIGRATIONS % 'index',
-                    target={'project_id': instance.project_id})
-        return {'migrations': []}

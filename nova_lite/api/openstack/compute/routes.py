@@ -13,6 +13,7 @@ from nova_lite.api.openstack.compute import aggregates
 from nova_lite.api.openstack.compute import availability_zone
 from nova_lite.api.openstack.compute import console_output
 from nova_lite.api.openstack.compute import deferred_delete
+from nova_lite.api.openstack.compute import evacuate
 from nova_lite.api.openstack.compute import flavor_access
 from nova_lite.api.openstack.compute import flavor_manage
 from nova_lite.api.openstack.compute import flavors
@@ -26,6 +27,7 @@ from nova_lite.api.openstack.compute import ips
 from nova_lite.api.openstack.compute import keypairs
 from nova_lite.api.openstack.compute import limits
 from nova_lite.api.openstack.compute import lock_server
+from nova_lite.api.openstack.compute import migrate_server
 from nova_lite.api.openstack.compute import migrations
 from nova_lite.api.openstack.compute import networks
 from nova_lite.api.openstack.compute import quota_sets
@@ -33,6 +35,7 @@ from nova_lite.api.openstack.compute import rescue
 from nova_lite.api.openstack.compute import pause_server
 from nova_lite.api.openstack.compute import server_groups
 from nova_lite.api.openstack.compute import server_metadata
+from nova_lite.api.openstack.compute import server_migrations
 from nova_lite.api.openstack.compute import server_tags
 from nova_lite.api.openstack.compute import servers
 from nova_lite.api.openstack.compute import services
@@ -61,6 +64,8 @@ SERVER_ACTION_CONTROLLERS = (
     shelve.ShelveController,
     rescue.RescueController,
     deferred_delete.DeferredDeleteController,
+    migrate_server.MigrateServerController,
+    evacuate.EvacuateController,
 )
 
 ROUTE_LIST = (
@@ -256,7 +261,15 @@ ROUTE_LIST = (
         'GET': (migrations.MigrationsController, 'index'),
     }),
     ('/servers/{server_id}/migrations', {
-        'GET': (migrations.ServerMigrationsController, 'index'),
+        'GET': (server_migrations.ServerMigrationsController, 'index'),
+    }),
+    ('/servers/{server_id}/migrations/{id}', {
+        'GET': (server_migrations.ServerMigrationsController, 'show'),
+        'DELETE': (server_migrations.ServerMigrationsController, 'delete'),
+    }),
+    # NOTE: the body's only key picks the action: force_complete (2.22).
+    ('/servers/{server_id}/migrations/{id}/action', {
+        'POST': (server_migrations.ServerMigrationsController, 'action'),
     }),
     ('/servers/{server_id}/os-instance-actions', {
         'GET': (instance_actions.InstanceActionsController, 'index'),

@@ -1,5 +1,5 @@
-"""Schemas of os-migrations and /servers/{id}/migrations: the query
-strings and the answers, per microversion."""
+"""Schemas of os-migrations: the query strings and the answers, per
+microversion (a server's own migrations: server_migrations.py)."""
 
 import copy
 
@@ -117,22 +117,3 @@ index_response = _list(_migration)
 index_response_v223 = _list(_migration_v223)
 index_response_v259 = _list(_migration_v259, links=True)
 index_response_v280 = _list(_migration_v280, links=True)
-
-# ---- /servers/{server_id}/migrations (2.23+) ----
-
-server_migrations_index_query = {
-    'type': 'object',
-    'properties': {},
-    'additionalProperties': True,
-}
-
-# NOTE: only in-progress live migrations are listed, and nova-lite has no
-# live migration: the list is always empty.
-server_migrations_index_response = {
-    'type': 'object',
-    'properties': {
-        'migrations': {'type': 'array', 'maxItems': 0},
-    },
-    'required': ['migrations'],
-    'additionalProperties': False,
-}
