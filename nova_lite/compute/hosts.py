@@ -3,6 +3,7 @@ administrators see and manage them (os-services, os-hypervisors,
 os-availability-zone)."""
 
 from nova_lite.compute import aggregates
+from nova_lite.compute import host_cleanup
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite import exception
 from nova_lite.network import api as network_api
@@ -62,6 +63,7 @@ class HostAPI:
             # the host) releases nothing. Should this fail, a compute that
             # starts again under the name releases what no guest uses.
             network_api.API().release_held(service._context, service.host)
+            _end_evacuations_from(service._context, service.host)
 
     # ---- hypervisors ----
 
@@ -127,3 +129,15 @@ class HostAPI:
         ones: ``(available, not_available)``, lists of names."""
         return aggregates.get_availability_zones(
             context, self.service_get_all(context))
+
+
+def _end_evacuations_from(context, host):
+    """The evacuations away from a host that is gone for good will never
+    be cleaned up there: they end (their allocations on its compute nodes
+    went with them)."""
+    migrations = objects.MigrationList.get_by_filters(
+        context, {'source_compute': host, 'migration_type': 'evacuation'})
+    for migration in migrations:
+        if migration.status in host_cleanup.EVACUATED_STATUSES:
+            migration.status = 'completed'
+            migration.save()

@@ -118,8 +118,6 @@ class EvacuateTask(RebuildTask):
                     instance.vm_state == vm_states.STOPPED))
         LOG.info('Evacuating instance %s here from %s', instance.uuid,
                  migration.source_compute)
-        migration.status = 'rebuilding'
-        migration.save()
         network_info = power._network_info(instance)
         instance.host = self.manager.host
         instance.node = self.node or self.manager.host

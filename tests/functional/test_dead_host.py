@@ -203,18 +203,27 @@ def test_deleted_while_stopped_is_released_at_start(cloud, network):
 
 
 def test_deleting_the_compute_service_releases(cloud, network):
-    """Last: host-b is gone for good afterwards."""
+    """Last: host-b is gone for good afterwards. Its held address is
+    free again, and the evacuation away from it ends (completed), as
+    host-b will never clean up."""
     admin = _admin(cloud)
     victim = _boot(admin, 'lost', host='host-b', network=network)
+    moved = _boot(admin, 'moved', host='host-b', network=network)
     address = _ip(victim)
     cloud.processes['host-b'].stop()
     _wait_state(admin, 'host-b', 'down')
     admin.delete_server(victim['id'], expected=204)
     _refused(admin, address, network)
+    admin.post('/servers/%s/action' % moved['id'],
+               json={'evacuate': {}}, expected=200)
+    admin.wait_for_status(moved['id'], 'ACTIVE', timeout=60)
     admin.delete('/os-services/%s' % _service(admin, 'host-b')['id'],
                  expected=204)
+    evacuations = admin.get('/os-migrations', params={
+        'instance_uuid': moved['id']}, expected=200).json()['migrations']
+    assert [m['status'] for m in evacuations] == ['completed']
     again = _boot(admin, 'again', address=address, network=network)
     try:
         assert (_ip(again), _host(again)) == (address, 'host-a')
     finally:
-        _delete_all(admin, [again['id']])
+        _delete_all(admin, [again['id'], moved['id']])

@@ -17,7 +17,6 @@ import time
 
 import pytest
 
-from tests.fixtures import client as client_mod
 from tests.fixtures import lab as lab_mod
 from tests.integration.conftest import BOOT_TIMEOUT, MARKER
 
@@ -31,30 +30,17 @@ TICK = 0.5
 
 @pytest.fixture(scope='module')
 def api(lab):
-    return client_mod.ApiClient(lab_mod.API_ENDPOINT, 'admin', 'admin',
-                                microversion=MICROVERSION)
+    return lab_mod.admin_api(MICROVERSION)
 
 
 @pytest.fixture(scope='module')
-def proxies(lab):
-    return client_mod.ApiClient(lab_mod.API_ENDPOINT, 'admin', 'admin',
-                                microversion='2.35')
+def image(lab):
+    return lab_mod.guest_image_id(lab_mod.admin_api('2.35'))
 
 
 @pytest.fixture(scope='module')
-def image(proxies):
-    found = [i for i in proxies.get('/images').json()['images']
-             if i['name'] == 'nova-lite-test-guest']
-    assert found, 'the lab imported no test guest'
-    return found[0]['id']
-
-
-@pytest.fixture(scope='module')
-def network(proxies):
-    nets = [n for n in proxies.get('/os-networks').json()['networks']
-            if n['label'] == 'lab-net']
-    assert nets, 'the lab made no network lab-net'
-    return nets[0]
+def network(lab):
+    return lab_mod.lab_network(lab_mod.admin_api('2.35'))
 
 
 def _console(api, server_id):

@@ -18,7 +18,6 @@ import time
 
 import pytest
 
-from tests.fixtures import client as client_mod
 from tests.fixtures import lab as lab_mod
 from tests.integration.conftest import BOOT_TIMEOUT, MARKER
 
@@ -32,32 +31,24 @@ PING_WAIT = 90
 
 @pytest.fixture(scope='module')
 def api(lab):
-    return client_mod.ApiClient(lab_mod.API_ENDPOINT, 'admin', 'admin',
-                                microversion=MICROVERSION)
+    return lab_mod.admin_api(MICROVERSION)
 
 
 @pytest.fixture(scope='module')
 def proxies(lab):
     """An admin client at 2.35, where the image and network proxies are."""
-    return client_mod.ApiClient(lab_mod.API_ENDPOINT, 'admin', 'admin',
-                                microversion='2.35')
+    return lab_mod.admin_api('2.35')
 
 
 @pytest.fixture(scope='module')
 def image(proxies):
-    found = [i for i in proxies.get('/images').json()['images']
-             if i['name'] == 'nova-lite-test-guest']
-    assert found, 'the lab imported no test guest'
-    return found[0]['id']
+    return lab_mod.guest_image_id(proxies)
 
 
 @pytest.fixture(scope='module')
 def network(proxies):
     """The lab's VXLAN network (``tools/lab up`` makes it)."""
-    net = [n for n in proxies.get('/os-networks').json()['networks']
-           if n['label'] == 'lab-net']
-    assert net, 'the lab made no network lab-net'
-    return net[0]['id']
+    return lab_mod.lab_network(proxies)['id']
 
 
 @pytest.fixture(scope='module')
