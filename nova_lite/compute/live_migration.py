@@ -78,9 +78,12 @@ class LiveMigrationTask(power.PowerTask):
         self.dest = dest
         self.migration = migration
         self.migrate_data = dict(migrate_data or {})
+        # NOTE: the destination was asked to prepare (its rollback is
+        # idempotent, so a failed or half-done preparation is undone too).
         self.prepared = False
         self.aborted = False
         self.succeeded = False
+        self._error = None
 
     def _set_status(self, status):
         self.migration.status = status
@@ -99,10 +102,10 @@ class LiveMigrationTask(power.PowerTask):
         LOG.info('Preparing %s for the live migration of instance %s',
                  self.dest, instance.uuid)
         disk_info = self.driver.get_instance_disk_info(instance)
+        self.prepared = True
         self.migrate_data = self.manager.compute_rpcapi.pre_live_migration(
             self.context, instance=instance, disk_info=disk_info,
             migrate_data=self.migrate_data, host=self.dest)
-        self.prepared = True
         self._check_aborted()
         self._set_status('running')
         LOG.info('Live-migrating instance %s to %s (block migration: %s)',
@@ -115,8 +118,6 @@ class LiveMigrationTask(power.PowerTask):
         if not self.succeeded:
             raise self._error or exception.LiveMigrationError(
                 instance_uuid=instance.uuid, reason='unknown')
-
-    _error = None
 
     def _post(self, context, instance, dest, block_migration, migrate_data):
         """The guest runs on ``dest``: clean up here, hand it over."""

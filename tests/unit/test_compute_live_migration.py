@@ -167,6 +167,27 @@ def test_hypervisor_failure_rolls_back_the_destination(
     assert _guests(router) == {'h1': [UUID], 'h2': []}
 
 
+def test_failed_preparation_is_rolled_back_on_the_destination(
+        router, world, ctxt):  # noqa: F811
+    dest = router.managers['h2']
+    with mock.patch.object(dest.driver, 'pre_live_migration',
+                           side_effect=exception.MigrationError(
+                               reason='no room for the disks')), \
+            mock.patch.object(
+                dest.driver, 'rollback_live_migration_at_destination',
+                wraps=dest.driver.rollback_live_migration_at_destination
+            ) as rollback:
+        migration = _live(ctxt, router, world)
+    rollback.assert_called_once()
+    stored = resize_tests._stored(ctxt)
+    assert (stored.host, stored.vm_state, stored.task_state) == (
+        'h1', vm_states.ACTIVE, None)
+    assert 'no room for the disks' in stored.fault.message
+    assert _migration(ctxt, migration).status == 'error'
+    assert resize_tests._usage(world) == {'h1': 512, 'h2': 0}
+    assert _guests(router) == {'h1': [UUID], 'h2': []}
+
+
 def test_restart_of_the_source_settles_an_interrupted_migration(
         router, world, ctxt):  # noqa: F811
     migration = _live(ctxt, router, world, deliver=False)
