@@ -35,19 +35,16 @@ import datetime
 from oslo_log import log as logging
 from oslo_utils import timeutils
 
+from nova_lite.compute import power
 from nova_lite import conf
 from nova_lite import exception
 from nova_lite import objects
+from nova_lite.objects import migration as migration_obj
 from nova_lite import utils
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)
 
-EVACUATION = 'evacuation'
-# NOTE: Nova's: an evacuation accepted (the source may come back while the
-# destination has not started), under way, or done leaves a guest here that
-# must go; a failed one leaves the only good copy here.
-EVACUATED_STATUSES = ('accepted', 'pre-migrating', 'done')
 # The status an evacuation gets once its source host has cleaned up.
 COMPLETED = 'completed'
 
@@ -77,12 +74,6 @@ def _instances_by_uuid(context, uuids):
     return {instance.uuid: instance for instance in instances}
 
 
-def _network_info(instance):
-    if instance.obj_attr_is_set('network_info'):
-        return instance.network_info
-    return None
-
-
 # ---- guests of servers evacuated away (start-up) ---------------------------
 
 def destroy_evacuated_instances(manager, context):
@@ -91,16 +82,17 @@ def destroy_evacuated_instances(manager, context):
     them.
 
     The evacuations are those with this host as source in
-    :data:`EVACUATED_STATUSES`. A guest whose instance is still hosted
-    here is left alone (the evacuation has not moved it), and so is its
-    evacuation. Run at start-up, before anything else touches instances.
+    :data:`~nova_lite.objects.migration.EVACUATION_NOT_CLEANED`. A guest
+    whose instance is still hosted here is left alone (the evacuation has
+    not moved it), and so is its evacuation. Run at start-up, before
+    anything else touches instances.
     """
     evacuations = {}
     for migration in objects.MigrationList.get_by_filters(
             context, {'source_compute': manager.host,
-                      'migration_type': EVACUATION}):
+                      'migration_type': migration_obj.EVACUATION}):
         # NOTE: newest first: an instance's newest evacuation wins.
-        if migration.status in EVACUATED_STATUSES:
+        if migration.status in migration_obj.EVACUATION_NOT_CLEANED:
             evacuations.setdefault(migration.instance_uuid, migration)
     if not evacuations:
         return
@@ -136,7 +128,7 @@ def _destroy_evacuated(manager, context, uuid, instance, migration,
                  'the hypervisor', uuid, migration.uuid, migration.status)
         guest = instance or objects.Instance(context=context, uuid=uuid)
         manager.driver.destroy(context, guest,
-                               network_info=(_network_info(instance)
+                               network_info=(power._network_info(instance)
                                              if instance else None),
                                destroy_disks=True)
     if instance is None or instance.deleted:
@@ -162,7 +154,7 @@ def _busy_instance_uuids(manager, context):
     busy.update(migration.instance_uuid for migration in
                 objects.MigrationList.get_by_filters(
                     context, {'source_compute': manager.host,
-                              'migration_type': EVACUATION})
+                              'migration_type': migration_obj.EVACUATION})
                 if migration.status != COMPLETED)
     return busy
 
@@ -248,7 +240,7 @@ def _act(manager, context, instance, action, why):
         # server that lives elsewhere may be the ones it runs from (an
         # instance path shared between hosts), so they are kept.
         manager.driver.destroy(context, instance,
-                               network_info=_network_info(instance),
+                               network_info=power._network_info(instance),
                                destroy_disks=instance.deleted)
         if instance.deleted:
             manager.network_api.release_held(context, manager.host,

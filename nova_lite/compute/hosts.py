@@ -8,6 +8,7 @@ from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite import exception
 from nova_lite.network import api as network_api
 from nova_lite import objects
+from nova_lite.objects import migration as migration_obj
 
 COMPUTE_BINARY = aggregates.COMPUTE_BINARY
 
@@ -136,8 +137,9 @@ def _end_evacuations_from(context, host):
     be cleaned up there: they end (their allocations on its compute nodes
     went with them)."""
     migrations = objects.MigrationList.get_by_filters(
-        context, {'source_compute': host, 'migration_type': 'evacuation'})
+        context, {'source_compute': host,
+                  'migration_type': migration_obj.EVACUATION})
     for migration in migrations:
-        if migration.status in host_cleanup.EVACUATED_STATUSES:
-            migration.status = 'completed'
+        if migration.status in migration_obj.EVACUATION_NOT_CLEANED:
+            migration.status = host_cleanup.COMPLETED
             migration.save()

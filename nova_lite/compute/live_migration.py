@@ -17,14 +17,14 @@ from oslo_log import log as logging
 
 from nova_lite.compute import power
 from nova_lite.compute import power_state
+from nova_lite.compute import resize
 from nova_lite.compute import task_states
 from nova_lite.compute import vm_states
 from nova_lite import exception
 from nova_lite import objects
+from nova_lite.objects import migration as migration_obj
 
 LOG = logging.getLogger(__name__)
-
-IN_PROGRESS = ('queued', 'preparing', 'running', 'post-migrating')
 
 
 def _hypervisor_facts(context, host, node):
@@ -169,10 +169,8 @@ class LiveMigrationTask(power.PowerTask):
             except Exception:
                 LOG.exception('Cannot ask %s to roll back', self.dest)
         try:
-            objects.Allocation.delete_by_consumer(self.context,
-                                                  instance.uuid)
-            objects.Migration.move_allocations(
-                self.context, self.migration.uuid, instance.uuid)
+            resize.give_back_allocation(self.context, instance,
+                                        self.migration)
             self._set_status('cancelled' if aborted else 'error')
         except Exception:
             LOG.exception('Rollback of the allocations of %s failed',
@@ -221,12 +219,10 @@ def settle_interrupted(manager, context, instance):
                 'ending the migration', instance.uuid)
     migrations = objects.MigrationList.get_by_filters(
         context, {'instance_uuid': instance.uuid,
-                  'migration_type': 'live-migration'})
+                  'migration_type': migration_obj.LIVE})
     for migration in migrations:
-        if migration.status in IN_PROGRESS:
-            objects.Allocation.delete_by_consumer(context, instance.uuid)
-            objects.Migration.move_allocations(context, migration.uuid,
-                                               instance.uuid)
+        if migration.status in migration_obj.LIVE_IN_PROGRESS:
+            resize.give_back_allocation(context, instance, migration)
             migration.status = 'error'
             migration.save()
     instance.power_state = power.current_power_state(manager.driver,

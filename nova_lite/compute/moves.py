@@ -23,17 +23,11 @@ from nova_lite.compute import task_states
 from nova_lite.compute import vm_states
 from nova_lite import exception
 from nova_lite import objects
+from nova_lite.objects import migration as migration_obj
 
 LOG = logging.getLogger(__name__)
 
-COLD = 'migration'
-LIVE = 'live-migration'
-EVACUATION = 'evacuation'
-
-# Statuses of a live migration that still runs (server-migrations lists
-# them; an abort or force-complete acts on them).
-LIVE_IN_PROGRESS = ('queued', 'preparing', 'running', 'post-migrating')
-# Statuses in which an abort is taken (2.65 adds the first two).
+# Statuses in which an abort is taken before the move runs (2.65).
 ABORTABLE_QUEUED = ('queued', 'preparing')
 
 
@@ -86,7 +80,7 @@ class MoveAPI:
         instance.progress = 0
         self._start_task(context, instance, task_states.RESIZE_PREP, [None],
                          instance_actions.MIGRATE)
-        migration = self._new_migration(context, instance, COLD,
+        migration = self._new_migration(context, instance, migration_obj.COLD,
                                         'pre-migrating')
         LOG.info('Migrating instance %s (migration %s) to %s',
                  instance.uuid, migration.uuid,
@@ -129,7 +123,8 @@ class MoveAPI:
             raise exception.ComputeServiceUnavailable(host=instance.host)
         self._start_task(context, instance, task_states.MIGRATING, [None],
                          instance_actions.LIVE_MIGRATION)
-        migration = self._new_migration(context, instance, LIVE, 'accepted',
+        migration = self._new_migration(context, instance, migration_obj.LIVE,
+                                        'accepted',
                                         dest_compute=host_name)
         LOG.info('Live-migrating instance %s (migration %s) to %s',
                  instance.uuid, migration.uuid,
@@ -143,10 +138,10 @@ class MoveAPI:
                                                migration_type=None):
         """The live migrations of ``instance_uuid`` that still run."""
         filters = {'instance_uuid': instance_uuid,
-                   'migration_type': migration_type or LIVE}
+                   'migration_type': migration_type or migration_obj.LIVE}
         return [m for m in objects.MigrationList.get_by_filters(context,
                                                                 filters)
-                if m.status in LIVE_IN_PROGRESS]
+                if m.status in migration_obj.LIVE_IN_PROGRESS]
 
     def get_migration_by_id_and_instance(self, context, migration_id,
                                          instance_uuid):
@@ -165,7 +160,7 @@ class MoveAPI:
                         allowed):
         migration = self.get_migration_by_id_and_instance(
             context, migration_id, instance.uuid)
-        if (migration.migration_type != LIVE or
+        if (migration.migration_type != migration_obj.LIVE or
                 migration.status not in allowed):
             raise exception.InvalidMigrationState(
                 migration_id=migration_id, instance_uuid=instance.uuid,
@@ -263,7 +258,8 @@ class MoveAPI:
         image = self._evacuation_image(context, instance)
         self._start_task(context, instance, task_states.REBUILDING, [None],
                          instance_actions.EVACUATE)
-        migration = self._new_migration(context, instance, EVACUATION,
+        migration = self._new_migration(context, instance,
+                                        migration_obj.EVACUATION,
                                         'accepted', dest_compute=host_name)
         LOG.info('Evacuating instance %s from %s (migration %s)',
                  instance.uuid, instance.host, migration.uuid)

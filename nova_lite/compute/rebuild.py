@@ -13,10 +13,10 @@ from oslo_utils import timeutils
 
 from nova_lite.compute import power
 from nova_lite.compute import power_state
+from nova_lite.compute import resize
 from nova_lite.compute import task_states
 from nova_lite.compute import vm_states
 from nova_lite import conf
-from nova_lite import objects
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)
@@ -153,10 +153,7 @@ class EvacuateTask(RebuildTask):
                               instance.uuid)
         self._add_fault(error)
         try:
-            objects.Allocation.delete_by_consumer(self.context,
-                                                  instance.uuid)
-            objects.Migration.move_allocations(self.context, migration.uuid,
-                                               instance.uuid)
+            resize.give_back_allocation(self.context, instance, migration)
             migration.status = 'failed'
             migration.save()
         except Exception:

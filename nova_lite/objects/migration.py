@@ -1,8 +1,10 @@
-"""Migration: one resize of an instance from a source host to a destination,
-saved through the database or, on a compute host, through the conductor.
+"""Migration: one move of an instance from a source host to a destination
+(a resize, a cold or live migration, an evacuation), saved through the
+database or, on a compute host, through the conductor.
 
-Status walk (Nova's words): pre-migrating (recorded by the API) ->
-migrating (source powers off and hands the disk over) -> post-migrating
+Status walks (Nova's words; docs/migrations.md has them all): a resize
+or cold migration goes pre-migrating (recorded by the API) -> migrating
+(source powers off and hands the disk over) -> post-migrating
 (destination sets the guest up) -> finished (VERIFY_RESIZE) -> confirming
 -> confirmed, or reverting -> reverted; error when it cannot go on.
 """
@@ -11,6 +13,21 @@ from oslo_versionedobjects import fields
 
 from nova_lite.db import migration_api as db
 from nova_lite.objects import base
+
+# Its migration_type.
+RESIZE = 'resize'
+COLD = 'migration'
+LIVE = 'live-migration'
+EVACUATION = 'evacuation'
+
+# Statuses of a live migration that still runs: shown under
+# /servers/{id}/migrations, and what a force-complete or abort acts on.
+LIVE_IN_PROGRESS = ('queued', 'preparing', 'running', 'post-migrating')
+# Statuses of an evacuation whose source host still has a guest to
+# destroy when it comes back (an accepted one too: the source may return
+# before the destination started); a failed one leaves the only good copy
+# there.
+EVACUATION_NOT_CLEANED = ('accepted', 'pre-migrating', 'done')
 
 _COLUMNS = ('uuid', 'source_compute', 'dest_compute', 'source_node',
             'dest_node', 'dest_host', 'old_instance_type_id',

@@ -14,7 +14,6 @@ from unittest import mock
 import oslo_messaging as messaging
 import pytest
 
-from nova_lite.compute import live_migration
 from nova_lite.compute import power_state
 from nova_lite.compute import task_states
 from nova_lite.compute import vm_states
@@ -23,6 +22,7 @@ from nova_lite.conductor.tasks import live_migrate
 from nova_lite.db import api as db
 from nova_lite import exception
 from nova_lite import objects
+from nova_lite.objects import migration as migration_obj
 from tests.unit import test_compute_resize as resize_tests
 from tests.unit.test_compute_resize import synchronous_spawn  # noqa: F401
 from tests.unit.test_compute_resize import world  # noqa: F401
@@ -197,7 +197,7 @@ def test_restart_of_the_source_settles_an_interrupted_migration(
     assert (stored.vm_state, stored.task_state) == (vm_states.ACTIVE, None)
     assert _migration(ctxt, migration).status == 'error'
     assert resize_tests._usage(world) == {'h1': 512, 'h2': 0}
-    assert live_migration.IN_PROGRESS == (
+    assert migration_obj.LIVE_IN_PROGRESS == (
         'queued', 'preparing', 'running', 'post-migrating')
 
 

@@ -366,3 +366,17 @@ def method_gone(req):
     """
     raise exception.VersionNotFoundForAPIMethod(
         version=req.api_version_request.get_string())
+
+
+def forced_destination(options, host):
+    """The ``force`` of a move request (evacuate 2.29, os-migrateLive 2.30,
+    both gone in 2.68): False when absent.
+
+    :raises: HTTPBadRequest for a force without a ``host`` to force to.
+    """
+    force = strutils.bool_from_string(options.get('force', False),
+                                      strict=True)
+    if force and not host:
+        raise webob.exc.HTTPBadRequest(
+            explanation="Can't force to a non-provided destination")
+    return force

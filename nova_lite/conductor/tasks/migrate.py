@@ -19,6 +19,7 @@ from nova_lite.conductor.tasks import base
 from nova_lite import conf
 from nova_lite import exception
 from nova_lite import objects
+from nova_lite.objects import migration as migration_obj
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)
@@ -171,7 +172,7 @@ class MigrationTask(MoveTask):
     def _ignore_source(self):
         # NOTE: a cold migration always leaves its host; a resize may stay
         # when the operator allows it.
-        return (self.migration.migration_type != 'resize' or
+        return (self.migration.migration_type != migration_obj.RESIZE or
                 not CONF.allow_resize_to_same_host)
 
     def _execute(self):

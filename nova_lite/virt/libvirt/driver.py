@@ -144,13 +144,18 @@ class LibvirtDriver(driver.ComputeDriver):
         with open(self._boot_info_path(instance), 'w') as f:
             json.dump(boot_info, f)
 
-    def _load_boot_info(self, instance):
-        """:returns: the designer inputs saved at spawn ({} if none)."""
+    @staticmethod
+    def _load_json(path):
+        """:returns: the JSON in ``path``; {} when there is no such file."""
         try:
-            with open(self._boot_info_path(instance)) as f:
+            with open(path) as f:
                 return json.load(f)
         except FileNotFoundError:
             return {}
+
+    def _load_boot_info(self, instance):
+        """:returns: the designer inputs saved at spawn ({} if none)."""
+        return self._load_json(self._boot_info_path(instance))
 
     def _guest_xml(self, instance, boot_info):
         conf = designer.guest_config(
@@ -680,7 +685,8 @@ class LibvirtDriver(driver.ComputeDriver):
         for name in QCOW2_DISKS:
             path = os.path.join(directory, name)
             if os.path.isfile(path):
-                used.append(libvirt_migration.disk_facts(path, 'qcow2').get(
+                used.append(imagebackend.qemu_img_info(
+                    path, 'qcow2', force_share=True).get(
                     'backing-filename'))
         paths, extra = {}, {}
         for path in used:
@@ -834,14 +840,6 @@ class LibvirtDriver(driver.ComputeDriver):
                  instance.uuid, saved,
                  ' and offered to %s' % dest if remote else '')
         return json.dumps(info)
-
-    @staticmethod
-    def _load_json(path):
-        try:
-            with open(path) as f:
-                return json.load(f)
-        except FileNotFoundError:
-            return {}
 
     @staticmethod
     def _readable_here(info):

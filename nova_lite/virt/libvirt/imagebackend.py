@@ -27,12 +27,18 @@ def _qemu_img(*args):
     return utils.execute((QEMU_IMG,) + args, QEMU_IMG_TIMEOUT).stdout
 
 
-def qemu_img_info(path, fmt=None):
+def qemu_img_info(path, fmt=None, force_share=False):
     """:returns: ``qemu-img info --output=json`` of ``path`` as a dict.
 
     :param fmt: the format to read the file as; None lets qemu-img probe.
+    :param force_share: read a disk that a running guest holds (``-U``):
+        QEMU locks the disks it has open, and a plain info of one fails
+        ("Failed to get shared write lock"); its sizes and backing file
+        read this way are what a migration needs.
     """
     args = ['info', '--output=json']
+    if force_share:
+        args.append('-U')
     if fmt:
         args += ['-f', fmt]
     return json.loads(_qemu_img(*(args + [path])))

@@ -185,18 +185,6 @@ def cpu_config(cpu_info):
     return cpu
 
 
-def disk_facts(path, fmt):
-    """``qemu-img info`` of a disk that a running guest may hold.
-
-    NOTE: ``-U`` (--force-share): QEMU locks the disks it has open, and a
-    plain info of one fails ("Failed to get shared write lock"); sizes
-    and backing file read this way are all a migration needs.
-    """
-    return json.loads(utils.execute(
-        (imagebackend.QEMU_IMG, 'info', '--output=json', '-U', '-f', fmt,
-         path), imagebackend.QEMU_IMG_TIMEOUT).stdout)
-
-
 def file_disks(domain_xml):
     """The file disks of a domain, as get_instance_disk_info tells them:
     ``path``, ``target``, ``type`` (the format the domain reads it as,
@@ -211,7 +199,8 @@ def file_disks(domain_xml):
             continue
         fmt = dev.driver_format or 'raw'
         path = dev.source_path
-        info = disk_facts(path, fmt) if os.path.exists(path) else {}
+        info = (imagebackend.qemu_img_info(path, fmt, force_share=True)
+                if os.path.exists(path) else {})
         virt_size = info.get('virtual-size', 0)
         disk_size = info.get('actual-size', 0)
         backing = info.get('backing-filename')

@@ -61,11 +61,7 @@ class EvacuateController(wsgi.Controller):
             target_state = vm_states.STOPPED
         force = None
         if api_version_request.is_supported(req, '2.29'):
-            force = strutils.bool_from_string(options.get('force', False),
-                                              strict=True)
-            if force and not host:
-                raise webob.exc.HTTPBadRequest(
-                    explanation="Can't force to a non-provided destination")
+            force = common.forced_destination(options, host)
         if api_version_request.is_supported(req, '2.14'):
             on_shared_storage = None
             password = (options['adminPass'] if 'adminPass' in options

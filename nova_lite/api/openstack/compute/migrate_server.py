@@ -93,11 +93,7 @@ class MigrateServerController(wsgi.Controller):
         block_migration = options['block_migration']
         force = None
         if api_version_request.is_supported(req, '2.30'):
-            force = strutils.bool_from_string(options.get('force', False),
-                                              strict=True)
-            if force and not host:
-                raise webob.exc.HTTPBadRequest(
-                    explanation="Can't force to a non-provided destination")
+            force = common.forced_destination(options, host)
         if api_version_request.is_supported(req, '2.25'):
             disk_over_commit = None
             if block_migration == 'auto':

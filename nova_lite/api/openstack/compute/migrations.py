@@ -23,6 +23,7 @@ from nova_lite.api.openstack import wsgi
 from nova_lite.api import validation
 from nova_lite.compute import api as compute
 from nova_lite import exception
+from nova_lite.objects import migration as migration_obj
 from nova_lite.policies import migrations as migrations_policies
 
 KEYS = ('created_at', 'dest_compute', 'dest_host', 'dest_node', 'id',
@@ -30,10 +31,6 @@ KEYS = ('created_at', 'dest_compute', 'dest_host', 'dest_node', 'id',
         'source_compute', 'source_node', 'status', 'updated_at')
 FILTERS = ('host', 'instance_uuid', 'source_compute', 'status',
            'migration_type')
-# NOTE: Nova's list: a live migration in these states can be shown, forced
-# to complete or aborted under /servers/{id}/migrations/{id}.
-LIVE_MIGRATION_IN_PROGRESS = ('queued', 'preparing', 'running',
-                              'post-migrating')
 
 
 def format_value(value):
@@ -97,8 +94,8 @@ class MigrationsController(wsgi.Controller):
                 for key in KEYS}
         if api_version_request.is_supported(req, '2.23'):
             body['migration_type'] = migration.migration_type
-            if (migration.migration_type == 'live-migration' and
-                    migration.status in LIVE_MIGRATION_IN_PROGRESS):
+            if (migration.migration_type == migration_obj.LIVE and
+                    migration.status in migration_obj.LIVE_IN_PROGRESS):
                 body['links'] = self._view_builder._get_links(
                     req, migration.id,
                     'servers/%s/migrations' % migration.instance_uuid)

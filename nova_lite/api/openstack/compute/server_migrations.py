@@ -18,9 +18,8 @@ from nova_lite.api.openstack import wsgi
 from nova_lite.api import validation
 from nova_lite.compute import api as compute
 from nova_lite import exception
+from nova_lite.objects import migration as migration_obj
 from nova_lite.policies import servers_migrations as sm_policies
-
-LIVE_MIGRATION = 'live-migration'
 
 
 def _migration_id(migration_id, server_id):
@@ -114,7 +113,7 @@ class ServerMigrationsController(wsgi.Controller):
         progress."""
         context, _instance = self._instance(req, server_id, 'index')
         found = self.compute_api.get_migrations_in_progress_by_instance(
-            context, server_id, LIVE_MIGRATION)
+            context, server_id, migration_obj.LIVE)
         include_uuid = api_version_request.is_supported(req, '2.59')
         include_user_project = api_version_request.is_supported(req, '2.80')
         return {'migrations': [
@@ -140,11 +139,11 @@ class ServerMigrationsController(wsgi.Controller):
                 explanation='In-progress live migration %(id)s is not found '
                             'for server %(uuid)s.'
                             % {'id': id, 'uuid': server_id})
-        if migration.migration_type != LIVE_MIGRATION:
+        if migration.migration_type != migration_obj.LIVE:
             raise webob.exc.HTTPNotFound(
                 explanation='Migration %(id)s for server %(uuid)s is not '
                             'live-migration.' % {'id': id, 'uuid': server_id})
-        if migration.status not in migrations.LIVE_MIGRATION_IN_PROGRESS:
+        if migration.status not in migration_obj.LIVE_IN_PROGRESS:
             raise webob.exc.HTTPNotFound(
                 explanation='Live migration %(id)s for server %(uuid)s is '
                             'not in progress.'
