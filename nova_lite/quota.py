@@ -1,10 +1,15 @@
 """Per-project quota: limits from ``[quota]`` or an admin's per-project
 rows, usage counted from the records themselves.
 
-Nothing is reserved: usage is counted when asked, and a create counts
-again after it wrote its rows, so concurrent creates that together went
-over are undone rather than trusted.
+Nothing is reserved: usage is counted when asked. Creates of instances
+count and write their rows under a lock of the project
+(:func:`instance_creation_lock`), so concurrent creates see each other's
+rows and each is admitted while room is left, as if they came one by
+one; a create still counts again after it wrote its rows, so one that went
+over anyway (the lock not taken in time) is undone rather than trusted.
 """
+
+import contextlib
 
 from nova_lite import conf
 from nova_lite.db import api as db
@@ -115,10 +120,8 @@ def check_instances(project_id, requested, already_counted=False):
             allowed=', '.join(str(allowed[n]) for n in over))
 
 
-def max_instances_allowed(project_id, per_instance, max_count):
-    """How many of ``max_count`` instances the quota leaves room for."""
-    used = usage(project_id)
-    allowed = limits(project_id)
+def _fit(used, allowed, per_instance, max_count):
+    """How many of ``max_count`` instances fit beside ``used``."""
     fit = max_count
     for name in INSTANCE_RESOURCES:
         if allowed[name] < 0 or per_instance[name] == 0:
@@ -126,6 +129,58 @@ def max_instances_allowed(project_id, per_instance, max_count):
         room = (allowed[name] - used[name]) // per_instance[name]
         fit = min(fit, room)
     return max(fit, 0)
+
+
+def instances_to_admit(project_id, per_instance, min_count, max_count):
+    """How many instances of a create the quota admits: as many as fit,
+    up to ``max_count``, and at least ``min_count``, as Nova boots them.
+
+    One count decides both, so a create racing others cannot be told
+    "no room for min_count" and "room for none" at once.
+
+    :param per_instance: {'instances': 1, 'cores': n, 'ram': n}.
+    :returns: the number to create, ``min_count`` to ``max_count``.
+    :raises: TooManyInstances when fewer than ``min_count`` fit.
+    """
+    used = usage(project_id)
+    allowed = limits(project_id)
+    count = _fit(used, allowed, per_instance, max_count)
+    if count >= min_count:
+        return count
+    requested = {name: amount * min_count
+                 for name, amount in per_instance.items()}
+    over = [name for name in INSTANCE_RESOURCES
+            if allowed[name] >= 0 and
+            used[name] + requested[name] > allowed[name]]
+    raise exception.TooManyInstances(
+        resources=', '.join(over),
+        req=', '.join(str(requested[n]) for n in over),
+        used=', '.join(str(used[n]) for n in over),
+        allowed=', '.join(str(allowed[n]) for n in over))
+
+
+# NOTE: long enough for a crowd of creates of one project to pass one by
+# one; past it a create goes ahead unlocked, and the recheck after its
+# rows are written still keeps the project within its quota.
+CREATION_LOCK_TIMEOUT = 60
+
+
+@contextlib.contextmanager
+def instance_creation_lock(project_id):
+    """Serialise, across API processes, the counting and writing of new
+    instances of a project whose instances, cores or RAM are limited
+    (a project without such limits has nothing to protect).
+
+    The ``with`` block counts usage (:func:`instances_to_admit`) and
+    writes the rows; only then do other creates of the project count.
+    """
+    allowed = limits(project_id)
+    if all(allowed[name] < 0 for name in INSTANCE_RESOURCES):
+        yield
+        return
+    with db.named_lock('quota-instances-%s' % project_id,
+                       CREATION_LOCK_TIMEOUT):
+        yield
 
 
 def limit_of(project_id, resource):

@@ -11,6 +11,7 @@ from nova_lite import conf
 from nova_lite import context as nova_context
 from nova_lite import exception
 from nova_lite import objects
+from nova_lite.objects import service as service_obj
 from nova_lite import rpc
 from nova_lite import utils
 
@@ -38,22 +39,28 @@ def _network_manager(host):
     return [manager.NetworkManager(host=host)]
 
 
-# binary -> (topic, factory of RPC endpoints)
+# binary (the service record's, Nova's name) -> (topic, factory of RPC
+# endpoints, the console script that runs it alone)
 SERVICES = {
-    'nova-lite-compute': ('compute', _compute_manager),
-    'nova-lite-conductor': ('conductor', _conductor_managers),
-    'nova-lite-scheduler': ('scheduler', _scheduler_manager),
-    'nova-lite-network': ('network', _network_manager),
+    service_obj.COMPUTE_BINARY: ('compute', _compute_manager,
+                                 'nova-lite-compute'),
+    service_obj.CONDUCTOR_BINARY: ('conductor', _conductor_managers,
+                                   'nova-lite-conductor'),
+    service_obj.SCHEDULER_BINARY: ('scheduler', _scheduler_manager,
+                                   'nova-lite-scheduler'),
+    service_obj.NETWORK_BINARY: ('network', _network_manager,
+                                 'nova-lite-network'),
 }
 
 
 class Service:
-    """Runs the endpoints of ``binary`` for ``host`` until stopped."""
+    """Runs the endpoints of ``binary`` (a key of ``SERVICES``) for
+    ``host`` until stopped."""
 
     def __init__(self, binary, host=None):
         self.binary = binary
         self.host = host or CONF.host
-        self.topic, factory = SERVICES[binary]
+        self.topic, factory, self.script = SERVICES[binary]
         self.endpoints = factory(self.host)
         self.manager = self.endpoints[0]
         self.service_ref = None
@@ -93,8 +100,10 @@ class Service:
             # NOTE: report inventory at once, so a new host can be
             # scheduled to without waiting a whole interval.
             self.manager.update_available_resource()
-        LOG.info('%s started on host %s (topic %s)', self.binary, self.host,
-                 self.topic)
+        # NOTE: "<script> started on host <host>" is what the test fixtures,
+        # the lab and tools/run-main-job.sh wait for, in nova-lite-all too.
+        LOG.info('%s started on host %s (binary %s, topic %s)', self.script,
+                 self.host, self.binary, self.topic)
         return self
 
     def report_state(self):
@@ -132,10 +141,22 @@ def _metadata_api():
     return handler.make_app()
 
 
+def _compute_api_refusal(status, explanation):
+    from nova_lite.api.openstack import wsgi
+    return wsgi.fault(status, explanation)
+
+
 # WSGI service name -> (factory of its application, what the log calls it)
 WSGI_APPS = {
     'osapi_compute': (_compute_api, 'Compute API'),
     'metadata': (_metadata_api, 'Metadata API'),
+}
+
+# NOTE: how a WSGI service words the requests its server refuses before
+# the application sees them (see utils.WSGIServer); the metadata API, like
+# Nova's, answers webob's plain pages, the server's default.
+WSGI_REFUSALS = {
+    'osapi_compute': _compute_api_refusal,
 }
 
 
@@ -151,7 +172,8 @@ class WSGIService:
         self.server = utils.WSGIServer(
             name, self.app,
             host or getattr(CONF, '%s_listen' % name),
-            getattr(CONF, '%s_listen_port' % name) if port is None else port)
+            getattr(CONF, '%s_listen_port' % name) if port is None else port,
+            refusal=WSGI_REFUSALS.get(name))
 
     def start(self):
         self.server.start()

@@ -4,6 +4,7 @@ import functools
 import hashlib
 import hmac
 import os
+import socket
 import subprocess
 import threading
 import time
@@ -46,6 +47,25 @@ def tpool_execute(func, *args, **kwargs):
     """
     import eventlet.tpool
     return eventlet.tpool.execute(func, *args, **kwargs)
+
+
+def tpool_proxy(obj, autowrap=()):
+    """``obj`` whose method calls run in native threads, as
+    :func:`tpool_execute` does; what they return of a type in
+    ``autowrap`` is proxied too.
+
+    NOTE: only where eventlet has greened the process: a libvirt call
+    (a managed save, a disk copy, a lookup on a busy libvirtd) would
+    otherwise freeze every green thread, RPC handlers and the service's
+    heartbeat included. Native threads need no proxy.
+    """
+    import eventlet.patcher
+    if not eventlet.patcher.is_monkey_patched('thread'):
+        return obj
+    import eventlet.tpool
+    if isinstance(obj, eventlet.tpool.Proxy):
+        return obj
+    return eventlet.tpool.Proxy(obj, autowrap=tuple(autowrap))
 
 
 def sleep(seconds):
@@ -189,23 +209,48 @@ def ensure_tree(path):
 
 
 class WSGIServer:
-    """Serves a WSGI app with eventlet.wsgi on its own green thread."""
+    """Serves a WSGI app with eventlet.wsgi on its own green thread.
 
-    def __init__(self, name, app, host, port, pool_size=1000):
+    Two limits keep idle and slow clients from starving the others: a
+    connection silent for ``[wsgi] client_socket_timeout`` seconds (idle
+    between requests, or stalled while sending one or reading an answer) is
+    closed; and when all ``pool_size`` connections are taken, the oldest
+    one idle between requests is closed to make room for the newcomer.
+
+    :param name: what the log calls the server.
+    :param app: the WSGI application.
+    :param host, port: where to listen (port 0: any free one).
+    :param pool_size: connections served at once; ``[wsgi]
+        default_pool_size`` when None.
+    :param refusal: ``refusal(status, explanation)`` returns the
+        ``webob.Response`` for a request the server refuses before the
+        app sees it (a header line over ``[wsgi] max_header_line``, a
+        request line it cannot parse), so that the answer is worded as
+        the app words its errors; webob's plain error page when None.
+    """
+
+    def __init__(self, name, app, host, port, pool_size=None, refusal=None):
         import eventlet.wsgi
+        from nova_lite import conf
+        wsgi_conf = conf.CONF.wsgi
         self.name = name
         self.app = app
         self._socket = eventlet.listen((host, port), backlog=1024)
         self.host, self.port = self._socket.getsockname()[:2]
-        self._pool = eventlet.GreenPool(pool_size)
+        self._pool = _ConnectionPool(pool_size or wsgi_conf.default_pool_size)
         self._wsgi = eventlet.wsgi
+        # NOTE: eventlet reads its header line limit from the module, for
+        # every server of the process, as Nova sets it too.
+        eventlet.wsgi.MAX_HEADER_LINE = wsgi_conf.max_header_line
+        self._socket_timeout = wsgi_conf.client_socket_timeout or None
+        self._protocol = _http_protocol(refusal or _webob_refusal)
         self._thread = None
 
     def start(self):
         self._thread = eventlet.spawn(
             self._wsgi.server, self._socket, self.app,
-            custom_pool=self._pool, log=_WSGILog(), log_output=True,
-            socket_timeout=900,
+            custom_pool=self._pool, protocol=self._protocol, log=_WSGILog(),
+            log_output=True, socket_timeout=self._socket_timeout,
             # NOTE: debug=False keeps tracebacks off the wire and the
             # per-connection "accepted" lines out of the log.
             debug=False)
@@ -222,6 +267,156 @@ class WSGIServer:
                 self._thread.wait()
             except Exception:
                 pass
+
+
+class _ConnectionPool(eventlet.GreenPool):
+    """The green threads of a server's client connections; when all are
+    taken, a new connection first closes the oldest idle one.
+
+    NOTE: eventlet.wsgi spawns one green thread per connection and hands
+    it the connection as ``[address, socket, state]``; the state is
+    ``idle`` while it waits for a request (a fresh connection included),
+    so only a client between requests loses its connection, and an HTTP
+    client reconnects for its next one.
+    """
+
+    def __init__(self, size):
+        super().__init__(size)
+        self._connections = {}
+        self._full = False
+
+    def spawn(self, function, *args, **kwargs):
+        if self.free() == 0:
+            self._close_oldest_idle()
+        else:
+            self._full = False
+        thread = super().spawn(function, *args, **kwargs)
+        connection = args[0] if args else None
+        if isinstance(connection, list) and len(connection) == 3:
+            key = id(connection)
+            self._connections[key] = connection
+            thread.link(lambda _thread: self._connections.pop(key, None))
+        return thread
+
+    def _close_oldest_idle(self):
+        import eventlet.greenio
+        import eventlet.wsgi
+        # NOTE: dicts keep insertion order: the first idle is the oldest.
+        for key, (address, sock, state) in list(self._connections.items()):
+            if state == eventlet.wsgi.STATE_IDLE:
+                del self._connections[key]
+                # NOTE: once per time the pool fills, not per connection:
+                # a crowd of idle clients would flood the log.
+                if not self._full:
+                    LOG.warning('All %d connections are taken: closing the '
+                                'oldest idle ones for new clients (first: '
+                                '%s)', self.size, address)
+                self._full = True
+                eventlet.greenio.shutdown_safe(sock)
+                return
+
+
+# NOTE: how long a server reads what a client still sends after an answer
+# that closes the connection (see _http_protocol).
+LINGER_SECONDS = 2
+
+
+def _webob_refusal(status, explanation):
+    import webob.exc
+    error = webob.exc.status_map.get(status, webob.exc.HTTPBadRequest)
+    return error(explanation=explanation)
+
+
+def _http_protocol(refusal):
+    """eventlet.wsgi's protocol class, answering the requests it refuses
+    by itself with ``refusal``'s response (eventlet sends an empty 400,
+    http.server an HTML page); and closing the connection after an answer
+    the app marked ``Connection: close`` rather than reading the rest of a
+    request body nobody will use."""
+    import eventlet.wsgi
+    import webob
+
+    class HttpProtocol(eventlet.wsgi.HttpProtocol):
+
+        def parse_request(self):
+            try:
+                return super().parse_request()
+            except eventlet.wsgi.HeaderLineTooLong:
+                self.send_error(400, explain='A header line is longer than '
+                                '%d bytes.' % eventlet.wsgi.MAX_HEADER_LINE)
+            except eventlet.wsgi.HeadersTooLarge:
+                self.send_error(400, explain='The headers are longer than '
+                                '%d bytes in all.'
+                                % eventlet.wsgi.MAX_TOTAL_HEADER_SIZE)
+            return False
+
+        def send_error(self, code, message=None, explain=None):
+            explanation = explain or message or self.responses.get(
+                code, ('',))[0]
+            response = webob.Request.blank('/').get_response(
+                refusal(code, explanation))
+            head = ['%s %s' % (self.protocol_version, response.status)]
+            head += ['%s: %s' % (name, value)
+                     for name, value in response.headerlist
+                     if name.lower() != 'connection']
+            head += ['Connection: close', '', '']
+            self.close_connection = 1
+            LOG.info('%s refused "%s": %d %s', self.client_address[0],
+                     (self.raw_requestline or b'')[:200].decode(
+                         'latin-1').rstrip(), code, explanation)
+            try:
+                self.wfile.write('\r\n'.join(head).encode('latin-1') +
+                                 response.body)
+                self.wfile.flush()
+            except OSError:
+                pass
+
+        def handle_one_response(self):
+            app = self.application
+            closed = []
+
+            def closing(environ, start_response):
+                def start(status, headers, exc_info=None):
+                    if any(name.lower() == 'connection' and
+                           value.lower() == 'close'
+                           for name, value in headers):
+                        # NOTE: eventlet then sends its own "Connection:
+                        # close" and skips reading the rest of the body.
+                        self.close_connection = 1
+                        closed.append(True)
+                        headers = [(name, value) for name, value in headers
+                                   if name.lower() != 'connection']
+                    return start_response(status, headers, exc_info)
+                return app(environ, start)
+
+            self.application = closing
+            try:
+                super().handle_one_response()
+            finally:
+                self.application = app
+            if closed:
+                self._linger()
+
+        def _linger(self):
+            # NOTE: closing a socket with unread data resets it, and a
+            # client still sending its body could lose the answer with
+            # it; so, as web servers do, stop writing and take what
+            # arrives for a moment (not the whole body: LINGER_SECONDS).
+            sock = self.connection
+            deadline = time.monotonic() + LINGER_SECONDS
+            try:
+                sock.shutdown(socket.SHUT_WR)
+                while True:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        return
+                    sock.settimeout(left)
+                    if not sock.recv(65536):
+                        return
+            except OSError:
+                pass
+
+    return HttpProtocol
 
 
 class _WSGILog:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what nova-lite needs on a fresh Debian/Ubuntu machine: system
 # packages (libvirt, QEMU, an ISO tool; dnsmasq, iproute2 and iptables for
-# the network host) and a virtualenv in .venv with the
+# the network host; sudo, with which unprivileged services start their
+# privsep daemons) and a virtualenv in .venv with the
 # project installed in it. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +12,7 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
 PACKAGES="libvirt-dev libvirt-daemon-system qemu-system-x86 qemu-utils
 genisoimage pkg-config gcc python3-dev python3-venv curl dnsmasq-base
-iproute2 iptables"
+iproute2 iptables sudo"
 missing=""
 for p in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \

@@ -8,17 +8,22 @@ The middleware stack, outermost first:
    the next layer.
 2. ``FaultWrapper``: whatever escapes below becomes a logged 500
    ``computeFault``, never a traceback on the wire.
-3. ``URLMap``: ``/`` and ``/v2.1`` (version documents) answer here, before
-   authentication, so clients can discover the API; ``/v2.1/...`` goes on.
-4. auth (``[api] auth_strategy``, see ``nova_lite/auth.py``): builds the
+3. ``RequestBodySizeLimiter``: a body over ``[api]
+   max_request_body_size`` gets 413 before any of it is read, as in
+   Nova's pipeline (its ``sizelimit``, right inside ``faultwrap``).
+4. ``URLMap``: a URL that is not UTF-8 text ends here (404 for a path, 400
+   for a query); ``/`` and ``/v2.1`` (version documents) answer here,
+   before authentication, so clients can discover the API; ``/v2.1/...``
+   goes on.
+5. auth (``[api] auth_strategy``, see ``nova_lite/auth.py``): builds the
    RequestContext, with the request id, into ``environ['nova.context']``;
    401 without a valid token. In keystone mode that is keystonemiddleware's
    ``auth_token`` followed by ``KeystoneContext``, as in Nova's pipeline.
-5. ``VersionNegotiation``: the microversion (400 malformed, 406 out of
+6. ``VersionNegotiation``: the microversion (400 malformed, 406 out of
    range), echoed with ``Vary`` on every response below it.
    ``/networking/`` (a read-only networks view for clients that have no
    catalog, ``networking.py``) sits behind the same authentication.
-6. ``APIRouter``: the one route table; 404 for unknown paths and 405 with
+7. ``APIRouter``: the one route table; 404 for unknown paths and 405 with
    ``Allow`` for known paths asked with another method; then the
    controller's ``Resource``.
 """
@@ -28,6 +33,7 @@ from nova_lite.api.openstack.compute import routes
 from nova_lite.api.openstack import fault_wrapper
 from nova_lite.api.openstack import networking
 from nova_lite.api.openstack import request_id
+from nova_lite.api.openstack import sizelimit
 from nova_lite.api.openstack import urlmap
 from nova_lite.api.openstack import version_negotiation
 import nova_lite.conf
@@ -49,6 +55,8 @@ def make_app():
     authenticated = auth.auth_middleware(CONF.api.auth_strategy)
     app = urlmap.URLMap(authenticated(app),
                         authenticated(networking.NetworkingApp()))
+    app = sizelimit.RequestBodySizeLimiter(
+        app, CONF.api.max_request_body_size)
     app = fault_wrapper.FaultWrapper(app)
     app = request_id.ComputeReqIdMiddleware(app)
     return app

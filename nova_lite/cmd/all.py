@@ -19,6 +19,7 @@ from nova_lite.cmd import image
 from nova_lite.cmd import manage
 from nova_lite.cmd import metadata
 from nova_lite import conf
+from nova_lite.objects import service as service_obj
 from nova_lite import rpc
 from nova_lite import service
 from nova_lite import utils
@@ -26,8 +27,8 @@ from nova_lite import utils
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)
 
-RPC_BINARIES = ('nova-lite-conductor', 'nova-lite-scheduler',
-                'nova-lite-compute')
+RPC_BINARIES = (service_obj.CONDUCTOR_BINARY, service_obj.SCHEDULER_BINARY,
+                service_obj.COMPUTE_BINARY)
 
 
 def _runs_real_guests():
@@ -73,7 +74,7 @@ def start_all():
     CONF.set_default('nova_metadata_port', CONF.metadata_listen_port,
                      group='metadata')
     if _runs_real_guests():
-        services.append(service.Service('nova-lite-network').start())
+        services.append(service.Service(service_obj.NETWORK_BINARY).start())
     services.append(service.WSGIService().start())
     return services
 

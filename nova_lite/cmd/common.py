@@ -8,6 +8,7 @@ from oslo_log import log as logging
 
 from nova_lite import conf
 from nova_lite import objects
+from nova_lite import privsep
 from nova_lite import version
 
 CONF = conf.CONF
@@ -35,6 +36,7 @@ def setup(argv=None, default_config_files=None):
          version=version.version_string(),
          default_config_files=default_config_files)
     logging.setup(CONF, 'nova-lite')
+    privsep.init()
     objects.register_all()
 
 

@@ -4,6 +4,7 @@ from nova_lite.cmd import common
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite import context as nova_context
 from nova_lite.objects import base as objects_base
+from nova_lite.objects import service as service_obj
 
 
 def _use_conductor():
@@ -15,4 +16,4 @@ def _use_conductor():
 
 
 def main():
-    common.serve('nova-lite-compute', before_start=_use_conductor)
+    common.serve(service_obj.COMPUTE_BINARY, before_start=_use_conductor)

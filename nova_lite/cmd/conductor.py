@@ -1,7 +1,8 @@
 """nova-lite-conductor: the conductor service."""
 
 from nova_lite.cmd import common
+from nova_lite.objects import service as service_obj
 
 
 def main():
-    common.serve('nova-lite-conductor')
+    common.serve(service_obj.CONDUCTOR_BINARY)

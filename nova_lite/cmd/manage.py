@@ -16,6 +16,9 @@
     nova-lite-manage network list
     nova-lite-manage network delete <uuid|label>
     nova-lite-manage network teardown-host   # this host's bridges, DHCP...
+    nova-lite-manage privsep sudoers --user U  # sudoers lines for U
+    nova-lite-manage config write --role R ...  # a node's config (see
+                                                # cmd/manage_config.py)
 """
 
 import os
@@ -24,12 +27,14 @@ import sys
 from oslo_config import cfg
 
 from nova_lite.cmd import common
+from nova_lite.cmd import manage_config
 from nova_lite import conf
 from nova_lite import context as nova_context
 from nova_lite.db import migration
 from nova_lite import exception
 from nova_lite.network import segments
 from nova_lite import objects
+from nova_lite import privsep
 
 CONF = conf.CONF
 
@@ -363,6 +368,25 @@ def _add_network_parsers(subparsers):
              'DHCP servers, gateway addresses and NAT rules')
 
 
+def _privsep_sudoers():
+    try:
+        print(privsep.sudoers_rules(CONF.category.user), end='')
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
+
+
+def _add_privsep_parsers(subparsers):
+    priv = subparsers.add_parser(
+        'privsep', help="the privileged helpers of unprivileged services")
+    priv_sub = priv.add_subparsers(dest='action')
+    sudoers = priv_sub.add_parser(
+        'sudoers', help='print the sudoers(5) lines that let USER start '
+        "nova-lite's privsep daemons (for /etc/sudoers.d/nova-lite)")
+    sudoers.add_argument('--user', required=True,
+                         help='the user the services run as')
+
+
 COMMANDS = {
     ('db', 'sync'): _db_sync,
     ('db', 'version'): _db_version,
@@ -375,7 +399,9 @@ COMMANDS = {
     ('network', 'list'): _network_list,
     ('network', 'delete'): _network_delete,
     ('network', 'teardown-host'): _network_teardown_host,
+    ('privsep', 'sudoers'): _privsep_sudoers,
 }
+COMMANDS.update(manage_config.COMMANDS)
 
 
 def _add_parsers(subparsers):
@@ -392,6 +418,15 @@ def _add_parsers(subparsers):
     image_sub.add_parser('list', help='list the images servers can boot')
     _add_image_parsers(image_sub)
     _add_network_parsers(subparsers)
+    _add_privsep_parsers(subparsers)
+    manage_config.add_parsers(subparsers)
+
+
+# The commands that read or write the tables (the rest talk to the image
+# service, to this host, or to nothing).
+NEEDS_SCHEMA = frozenset((('bootstrap',), ('service', 'list'),
+                          ('network', 'create'), ('network', 'list'),
+                          ('network', 'delete')))
 
 
 def main():
@@ -404,4 +439,9 @@ def main():
     if command is None:
         print('Unknown command: %s' % ' '.join(key), file=sys.stderr)
         return 2
+    if key in NEEDS_SCHEMA and migration.db_version() is None:
+        print('The database has no nova-lite schema yet ([database] '
+              'connection): run "nova-lite-manage db sync" first.',
+              file=sys.stderr)
+        return 1
     return command() or 0

@@ -2,7 +2,8 @@
 NAT) of every network."""
 
 from nova_lite.cmd import common
+from nova_lite.objects import service as service_obj
 
 
 def main():
-    common.serve('nova-lite-network')
+    common.serve(service_obj.NETWORK_BINARY)

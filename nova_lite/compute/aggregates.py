@@ -16,11 +16,11 @@ that would break that.
 from nova_lite import conf
 from nova_lite import exception
 from nova_lite import objects
+from nova_lite.objects import service as service_obj
 
 CONF = conf.CONF
 
 AZ_KEY = 'availability_zone'
-COMPUTE_BINARY = 'nova-lite-compute'
 # NOTE: Nova's [DEFAULT] internal_service_availability_zone default: the
 # zone of every service but nova-compute.
 INTERNAL_ZONE = 'internal'
@@ -48,7 +48,7 @@ def host_zone(zones, host):
 
 def service_zone(service, zones):
     """The zone of a service: its host's for a compute, else internal."""
-    if service.binary == COMPUTE_BINARY:
+    if service.binary == service_obj.COMPUTE_BINARY:
         return host_zone(zones, service.host)
     return INTERNAL_ZONE
 
@@ -152,7 +152,8 @@ class AggregateAPI:
 
     @staticmethod
     def _check_compute_host(context, host):
-        if not objects.ServiceList.get_all(context, binary=COMPUTE_BINARY,
+        if not objects.ServiceList.get_all(context,
+                                           binary=service_obj.COMPUTE_BINARY,
                                            host=host):
             raise exception.ComputeHostNotFound(host=host)
 

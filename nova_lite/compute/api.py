@@ -30,12 +30,12 @@ from nova_lite import exception
 from nova_lite.image import glance
 from nova_lite.network import api as network_api
 from nova_lite import objects
+from nova_lite.objects import service as service_obj
 from nova_lite import quota
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)
 
-COMPUTE_BINARY = aggregates.COMPUTE_BINARY
 INTERNAL_ZONE = aggregates.INTERNAL_ZONE
 
 
@@ -189,25 +189,24 @@ class API(moves.MoveAPI):
 
         per_instance = {'instances': 1, 'cores': flavor.vcpus,
                         'ram': flavor.memory_mb}
-        count = quota.max_instances_allowed(context.project_id,
-                                            per_instance, max_count)
-        if count < min_count:
-            quota.check_instances(context.project_id, {
-                name: amount * min_count
-                for name, amount in per_instance.items()})
         reservation_id = _reservation_id()
         image_meta = objects.ImageMeta.from_dict(image)
         instances = []
         try:
-            for index in range(count):
-                instances.append(self._create_instance_record(
-                    context, flavor, image, name, description, key_name,
-                    key_data, user_data, metadata, zone, access_ip_v4,
-                    access_ip_v6, config_drive, reservation_id, index,
-                    count, hostname))
-                if tags:
-                    objects.TagList.create(context, instances[-1].uuid,
-                                           list(tags))
+            # NOTE: concurrent creates of the project count and write one
+            # after the other, so each is admitted while there is room.
+            with quota.instance_creation_lock(context.project_id):
+                count = quota.instances_to_admit(
+                    context.project_id, per_instance, min_count, max_count)
+                for index in range(count):
+                    instances.append(self._create_instance_record(
+                        context, flavor, image, name, description,
+                        key_name, key_data, user_data, metadata, zone,
+                        access_ip_v4, access_ip_v6, config_drive,
+                        reservation_id, index, count, hostname))
+                    if tags:
+                        objects.TagList.create(
+                            context, instances[-1].uuid, list(tags))
             if CONF.quota.recheck_quota:
                 quota.check_instances(
                     context.project_id,
@@ -335,8 +334,8 @@ class API(moves.MoveAPI):
     def availability_zones(context):
         """Zones servers can be created in: those with an enabled compute
         service (aggregates name them), as Nova checks at create."""
-        services = objects.ServiceList.get_all(context,
-                                               binary=COMPUTE_BINARY)
+        services = objects.ServiceList.get_all(
+            context, binary=service_obj.COMPUTE_BINARY)
         available, _ = aggregates.get_availability_zones(context, services)
         return set(available)
 
@@ -678,8 +677,8 @@ class API(moves.MoveAPI):
         """
         context = nova_context.get_admin_context()
         services = {service.host: service for service in
-                    objects.ServiceList.get_all(context,
-                                                binary=COMPUTE_BINARY)}
+                    objects.ServiceList.get_all(
+                        context, binary=service_obj.COMPUTE_BINARY)}
         statuses = {}
         for instance in instances:
             service = services.get(instance.host)
@@ -698,8 +697,8 @@ class API(moves.MoveAPI):
 
     @staticmethod
     def _host_is_up(context, host):
-        services = objects.ServiceList.get_all(context, binary=COMPUTE_BINARY,
-                                               host=host)
+        services = objects.ServiceList.get_all(
+            context, binary=service_obj.COMPUTE_BINARY, host=host)
         return any(service.is_up() for service in services)
 
     # ---- resize and rebuild ------------------------------------------------
@@ -1039,7 +1038,7 @@ class API(moves.MoveAPI):
                 instance.availability_zone = new_az
             if host:
                 services = objects.ServiceList.get_all(
-                    context, binary=COMPUTE_BINARY, host=host)
+                    context, binary=service_obj.COMPUTE_BINARY, host=host)
                 if not services:
                     raise exception.ComputeHostNotFound(host=host)
                 # NOTE: the host must lie in the zone asked for, or (when

@@ -9,8 +9,7 @@ from nova_lite import exception
 from nova_lite.network import api as network_api
 from nova_lite import objects
 from nova_lite.objects import migration as migration_obj
-
-COMPUTE_BINARY = aggregates.COMPUTE_BINARY
+from nova_lite.objects import service as service_obj
 
 
 class HostAPI:
@@ -58,8 +57,8 @@ class HostAPI:
 
         :raises: ComputeServiceInUse while instances are on the host
         """
-        service.destroy_with_host(COMPUTE_BINARY)
-        if service.binary == COMPUTE_BINARY:
+        service.destroy_with_host(service_obj.COMPUTE_BINARY)
+        if service.binary == service_obj.COMPUTE_BINARY:
             # NOTE: after the delete, so a refused one (instances still on
             # the host) releases nothing. Should this fail, a compute that
             # starts again under the name releases what no guest uses.
@@ -89,7 +88,7 @@ class HostAPI:
             down; NotImplementedError when its driver cannot tell.
         """
         service = objects.Service.get_by_host_and_binary(
-            context, host, COMPUTE_BINARY)
+            context, host, service_obj.COMPUTE_BINARY)
         if service is None or not service.is_up():
             raise exception.ComputeServiceUnavailable(host=host)
         return compute_rpcapi.ComputeAPI().get_host_uptime(context,

@@ -4,6 +4,7 @@ within the project's key_pairs quota (os-keypairs)."""
 import base64
 import hashlib
 
+from cryptography import exceptions as crypto_exceptions
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import serialization
@@ -72,9 +73,11 @@ def _fingerprint(public_key, key_type):
             serialization.load_ssh_public_key(public_key.strip().encode())
             body = base64.b64decode(public_key.split()[1])
             digest = hashlib.md5(body, usedforsecurity=False).hexdigest()
-    except (ValueError, IndexError, TypeError, AttributeError) as error:
-        raise exception.InvalidKeypair(
-            reason='Keypair data is invalid: %s' % error)
+    except (ValueError, IndexError, TypeError, AttributeError,
+            # NOTE: a well-formed line of a key type cryptography does not
+            # know ("ssh-foo AAAA...") is as invalid as a broken one.
+            crypto_exceptions.UnsupportedAlgorithm) as error:
+        raise exception.InvalidKeypair(reason=str(error))
     return ':'.join(digest[i:i + 2] for i in range(0, len(digest), 2))
 
 

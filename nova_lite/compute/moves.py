@@ -14,7 +14,6 @@ microversion.
 
 from oslo_log import log as logging
 
-from nova_lite.compute import aggregates
 from nova_lite.compute.checks import check_instance_host
 from nova_lite.compute.checks import check_instance_lock
 from nova_lite.compute.checks import check_instance_state
@@ -24,6 +23,7 @@ from nova_lite.compute import vm_states
 from nova_lite import exception
 from nova_lite import objects
 from nova_lite.objects import migration as migration_obj
+from nova_lite.objects import service as service_obj
 
 LOG = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ class MoveAPI:
         """:raises: ComputeHostNotFound when no compute service runs on
         ``host``."""
         services = objects.ServiceList.get_all(
-            context, binary=aggregates.COMPUTE_BINARY, host=host)
+            context, binary=service_obj.COMPUTE_BINARY, host=host)
         if not services:
             raise exception.ComputeHostNotFound(host=host)
         return services[0]

@@ -17,12 +17,13 @@ from nova_lite.conf import network
 from nova_lite.conf import quota
 from nova_lite.conf import scheduler
 from nova_lite.conf import upgrade_levels
+from nova_lite.conf import wsgi
 
 CONF = cfg.CONF
 
 _MODULES = (default, api, compute, conductor, database, fake_driver,
             filter_scheduler, glance, image_service, libvirt, metadata,
-            network, quota, scheduler, upgrade_levels)
+            network, quota, scheduler, upgrade_levels, wsgi)
 
 for _module in _MODULES:
     _module.register_opts(CONF)

@@ -66,6 +66,14 @@ Possible values:
 * A domain name; the default is Nova's.
 * The empty string: the hostname is given as it is.
 """),
+    cfg.IntOpt('max_request_body_size',
+               default=114688, min=1,
+               help="""
+Largest request body the Compute API accepts, in bytes; a larger one is
+answered 413 (``overLimit``) before any of it is read. Nova's
+``[oslo_middleware] max_request_body_size``, with its default (112 KiB),
+which holds the largest server create (user data is limited to 64 KiB).
+"""),
     cfg.BoolOpt('enable_instance_password',
                 default=True,
                 help='Whether server create returns ``adminPass``.'),

@@ -7,6 +7,7 @@ a project's private image resolves for that project only.
 """
 
 import hashlib
+import http.client
 import json
 import os
 import tempfile
@@ -37,6 +38,17 @@ def _api_servers():
             reason='no image service is configured; set [glance] '
                    'api_servers')
     return CONF.glance.api_servers
+
+
+def _image_path(image_id, suffix=''):
+    """The URL path of an image (and ``suffix`` below it).
+
+    NOTE: the id is whatever a client put in a request; quoted, a space or
+    a control character cannot make the URL invalid, and a "?", "#" or
+    "/" cannot make it name another resource.
+    """
+    return '/v2/images/%s%s' % (urllib.parse.quote(str(image_id), safe=''),
+                                suffix)
 
 
 class API:
@@ -91,7 +103,7 @@ class API:
         changes += [{'op': 'remove', 'path': '/%s' % key}
                     for key in sorted(remove)]
         return self._send(
-            context, 'PATCH', '/v2/images/%s' % image_id,
+            context, 'PATCH', _image_path(image_id),
             json.dumps(changes).encode(),
             {'Content-Type':
              'application/openstack-images-v2.1-json-patch'})
@@ -133,7 +145,7 @@ class API:
                         return
                     yield chunk
 
-        self._send(context, 'PUT', '/v2/images/%s/file' % image_id, chunks,
+        self._send(context, 'PUT', _image_path(image_id, '/file'), chunks,
                    {'Content-Type': 'application/octet-stream',
                     'Content-Length': str(size)})
         return self.get(context, image_id)
@@ -145,7 +157,7 @@ class API:
             an image the caller cannot see, 403 for one it does not own).
         :raises ImageServiceUnavailable: no image service answered.
         """
-        self._send(context, 'DELETE', '/v2/images/%s' % image_id, None, {})
+        self._send(context, 'DELETE', _image_path(image_id), None, {})
 
     def download(self, context, image_id, dst_path):
         """Write the data of ``image_id`` to ``dst_path``, verified.
@@ -170,7 +182,7 @@ class API:
                 reason='status is %s, not active' % image.get('status'))
         last_error = None
         for server in _api_servers():
-            url = '%s/v2/images/%s/file' % (server.rstrip('/'), image_id)
+            url = server.rstrip('/') + _image_path(image_id, '/file')
             try:
                 self._download_from(context, url, image, dst_path)
                 return image
@@ -181,7 +193,8 @@ class API:
                     raise exception.ImageUnacceptable(
                         image_id=image_id, reason='the image has no data')
                 last_error = error
-            except (urllib.error.URLError, OSError) as error:
+            except (urllib.error.URLError, OSError,
+                    http.client.HTTPException) as error:
                 last_error = error
             LOG.warning('Download of image %s from %s failed: %s',
                         image_id, server, last_error)
@@ -256,7 +269,7 @@ class API:
 
     def _get_remote(self, context, image_id):
         try:
-            return self._request(context, '/v2/images/%s' % image_id)
+            return self._request(context, _image_path(image_id))
         except _NotFound:
             raise exception.ImageNotFound(image_id=image_id)
 
@@ -271,6 +284,9 @@ class API:
             request = urllib.request.Request(server.rstrip('/') + path)
             if getattr(context, 'auth_token', None):
                 request.add_header('X-Auth-Token', context.auth_token)
+            # NOTE: http.client's own errors (a cut answer, a URL it
+            # refuses) mean an image service that did not answer, as
+            # socket errors do, here and below.
             try:
                 with urllib.request.urlopen(request, timeout=30) as response:
                     return json.loads(response.read())
@@ -282,7 +298,8 @@ class API:
                         method='GET', url=request.full_url,
                         status=error.code, reason=_error_text(error))
                 last_error = error
-            except (urllib.error.URLError, OSError, ValueError) as error:
+            except (urllib.error.URLError, OSError, ValueError,
+                    http.client.HTTPException) as error:
                 last_error = error
             LOG.warning('Image service %s failed: %s', server, last_error)
         raise exception.ImageServiceUnavailable(reason=str(last_error))
@@ -317,7 +334,8 @@ class API:
                         method=method, url=url, status=error.code,
                         reason=_error_text(error))
                 last_error = error
-            except (urllib.error.URLError, OSError, ValueError) as error:
+            except (urllib.error.URLError, OSError, ValueError,
+                    http.client.HTTPException) as error:
                 last_error = error
             LOG.warning('Image service %s failed: %s', server, last_error)
         raise exception.ImageServiceUnavailable(reason=str(last_error))

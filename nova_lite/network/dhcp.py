@@ -14,7 +14,6 @@ its DHCP socket to its own bridge (``--bind-interfaces`` with one
 ``--interface``), as nova-network's did.
 """
 
-import ipaddress
 import os
 import signal
 import time
@@ -23,12 +22,12 @@ from oslo_log import log as logging
 
 from nova_lite import conf
 from nova_lite import exception
+from nova_lite.privsep import dhcp as priv_dhcp
 from nova_lite import utils
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)
 
-DOMAIN = 'novalocal'
 START_TIMEOUT = 10
 STOP_TIMEOUT = 10
 
@@ -46,16 +45,6 @@ def _write_if_changed(path, text):
         f.write(text)
     os.chmod(tmp, 0o644)
     os.rename(tmp, path)
-    return True
-
-
-def _alive(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
     return True
 
 
@@ -79,22 +68,7 @@ class Dnsmasq:
 
     def pid(self):
         """The pid of this network's running dnsmasq, or None."""
-        try:
-            with open(self._path('pid')) as f:
-                pid = int(f.read().strip())
-        except (OSError, ValueError):
-            return None
-        if not _alive(pid):
-            return None
-        try:
-            with open('/proc/%d/cmdline' % pid, 'rb') as f:
-                cmdline = f.read().split(b'\0')
-        except OSError:
-            return None
-        # NOTE: a recycled pid is someone else's process.
-        if ('--pid-file=%s' % self._path('pid')).encode() not in cmdline:
-            return None
-        return pid
+        return priv_dhcp.running_pid(self.dir)
 
     def _options(self):
         lines = []
@@ -115,28 +89,6 @@ class Dnsmasq:
                 lines.append('%s,%s' % (mac, address))
         return ''.join(line + '\n' for line in lines)
 
-    def _command(self):
-        net = ipaddress.ip_network(self.cidr)
-        cmd = [CONF.network.dnsmasq_binary, '--conf-file=/dev/null',
-               '--no-hosts', '--no-resolv', '--port=0',
-               '--bind-interfaces', '--interface=%s' % self.bridge,
-               '--except-interface=lo',
-               '--pid-file=%s' % self._path('pid'),
-               '--dhcp-hostsfile=%s' % self.hosts_file,
-               '--dhcp-optsfile=%s' % self._path('opts'),
-               '--dhcp-leasefile=%s' % self._path('leases'),
-               '--dhcp-range=set:nl,%s,static,%s,%ds' % (
-                   net.network_address, net.netmask,
-                   CONF.network.dhcp_lease_time),
-               '--dhcp-lease-max=%d' % net.num_addresses,
-               '--domain=%s' % DOMAIN, '--dhcp-authoritative',
-               '--user=root', '--group=root']
-        if self.mtu:
-            # NOTE: forced: most clients (cirros' udhcpc among them) do not
-            # ask for option 26, and a VXLAN network needs its smaller MTU.
-            cmd.append('--dhcp-option-force=tag:nl,option:mtu,%d' % self.mtu)
-        return cmd
-
     def _leased_macs(self):
         try:
             with open(self._path('leases')) as f:
@@ -144,19 +96,6 @@ class Dnsmasq:
                         if len(line.split()) > 2}
         except OSError:
             return set()
-
-    def _drop_leases(self, macs):
-        path = self._path('leases')
-        try:
-            with open(path) as f:
-                lines = f.readlines()
-        except OSError:
-            return
-        kept = [line for line in lines
-                if len(line.split()) < 2 or line.split()[1].lower() not in
-                macs]
-        with open(path, 'w') as f:
-            f.writelines(kept)
 
     def update(self, entries):
         """Serve exactly ``entries`` (``(MAC, IP, hostname)``).
@@ -181,10 +120,10 @@ class Dnsmasq:
             pid = None
         if pid is None:
             if gone:
-                self._drop_leases(gone)
+                priv_dhcp.drop_leases(self.dir, sorted(gone))
             self._start()
         elif changed:
-            os.kill(pid, signal.SIGHUP)
+            priv_dhcp.send_signal(self.dir, signal.SIGHUP)
             LOG.debug('dnsmasq on %s reloaded (%d entries)', self.bridge,
                       len(entries))
 
@@ -197,7 +136,7 @@ class Dnsmasq:
             return ''
 
     def _start(self):
-        utils.execute(self._command(), START_TIMEOUT)
+        priv_dhcp.start(self.dir, self.bridge, self.cidr, self.mtu)
         deadline = time.monotonic() + START_TIMEOUT
         while self.pid() is None:
             if time.monotonic() > deadline:
@@ -212,10 +151,10 @@ class Dnsmasq:
         pid = self.pid()
         if pid is None:
             return
-        os.kill(pid, signal.SIGTERM)
+        priv_dhcp.send_signal(self.dir, signal.SIGTERM)
         deadline = time.monotonic() + STOP_TIMEOUT
-        while _alive(pid) and time.monotonic() < deadline:
+        while priv_dhcp.alive(pid) and time.monotonic() < deadline:
             time.sleep(0.05)
-        if _alive(pid):
-            os.kill(pid, signal.SIGKILL)
+        if priv_dhcp.alive(pid):
+            priv_dhcp.send_signal(self.dir, signal.SIGKILL)
         LOG.info('DHCP server on %s stopped', self.bridge)

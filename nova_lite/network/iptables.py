@@ -4,19 +4,19 @@ nova-lite's rules live in chains of its own (named after ``[network]
 bridge_prefix``, so two deployments on one host keep apart), each jumped
 to from the built-in chain; a sync replaces a chain's whole content at
 once with ``iptables-restore --noflush``, which leaves every other rule
-of the host alone.
+of the host alone. The commands run in the privileged entry points of
+``privsep/linux_net.py``.
 """
 
 from oslo_log import log as logging
 
 from nova_lite import conf
-from nova_lite import utils
+from nova_lite.privsep import linux_net as priv_net
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)
 
 METADATA_ADDRESS = '169.254.169.254'
-TIMEOUT = 30
 
 
 def chains():
@@ -43,16 +43,6 @@ def network_rules(bridge, cidr, gateway, enable_snat, proxy_port):
     return rules
 
 
-def _ensure_jump(table, builtin, chain):
-    utils.execute(['iptables', '-w', '-t', table, '-N', chain], TIMEOUT,
-                  ok_errors=('exists',))
-    check = utils.execute(['iptables', '-w', '-t', table, '-C', builtin,
-                           '-j', chain], TIMEOUT, ok_errors=('',))
-    if check.returncode != 0:
-        utils.execute(['iptables', '-w', '-t', table, '-I', builtin, '1',
-                       '-j', chain], TIMEOUT)
-
-
 def apply(rules):
     """Make nova-lite's chains hold exactly ``rules``.
 
@@ -61,27 +51,17 @@ def apply(rules):
     """
     by_table = {}
     for (table, builtin), chain in chains().items():
-        _ensure_jump(table, builtin, chain)
+        priv_net.ensure_jump(table, builtin, chain)
         lines = by_table.setdefault(table, [])
         lines.append(':%s - [0:0]' % chain)
         lines += ['-A %s %s' % (chain, rule)
                   for rule in rules.get((table, builtin), ())]
     text = ''.join('*%s\n%s\nCOMMIT\n' % (table, '\n'.join(lines))
                    for table, lines in by_table.items())
-    _restore(text)
-
-
-def _restore(text):
-    utils.execute(['iptables-restore', '-w', '--noflush'], TIMEOUT,
-                  input=text)
+    priv_net.restore_chains(text)
 
 
 def remove():
     """Remove nova-lite's chains and the jumps to them."""
     for (table, builtin), chain in chains().items():
-        utils.execute(['iptables', '-w', '-t', table, '-D', builtin, '-j',
-                       chain], TIMEOUT, ok_errors=('',))
-        utils.execute(['iptables', '-w', '-t', table, '-F', chain], TIMEOUT,
-                      ok_errors=('',))
-        utils.execute(['iptables', '-w', '-t', table, '-X', chain], TIMEOUT,
-                      ok_errors=('',))
+        priv_net.remove_chain(table, builtin, chain)

@@ -1,9 +1,10 @@
 """Linux network devices of a host: bridges, VXLAN and VLAN devices,
 their forwarding entries, addresses and left-over taps.
 
-Everything is done with ``ip(8)`` and ``bridge(8)``; the service needs
-CAP_NET_ADMIN for it (or bridges made beforehand by the operator: an
-existing bridge is only brought up, and not even that when it is up).
+What is read comes from /sys and ``bridge(8)``; what is changed is done
+by the privileged entry points of ``privsep/linux_net.py`` (``ip(8)`` and
+``bridge(8)`` with CAP_NET_ADMIN). A bridge made beforehand by the
+operator is only brought up, and not even that when it is up.
 Several builds may plug into one bridge at once, so every step tolerates
 another process having done it first.
 """
@@ -13,6 +14,7 @@ import os
 
 from oslo_log import log as logging
 
+from nova_lite.privsep import linux_net as priv_net
 from nova_lite import utils
 
 LOG = logging.getLogger(__name__)
@@ -34,17 +36,6 @@ def _is_up(name):
         return False
 
 
-def _ip(*args, ok_errors=()):
-    """Run ``ip args``; an error whose text contains one of ``ok_errors``
-    counts as success (someone else did it first).
-
-    :returns: True when ``ip`` itself succeeded, False for an ok error.
-    :raises: InternalError when it fails otherwise.
-    """
-    return utils.execute(['ip'] + list(args), IP_TIMEOUT,
-                         ok_errors).returncode == 0
-
-
 def ensure_bridge(name, mtu=None):
     """Make the Linux bridge ``name`` exist and be up.
 
@@ -56,13 +47,9 @@ def ensure_bridge(name, mtu=None):
     :raises: InternalError when ``ip`` refuses (e.g. no CAP_NET_ADMIN).
     """
     if not device_exists(name):
-        args = ['link', 'add', 'name', name]
-        if mtu:
-            args += ['mtu', str(mtu)]
-        if _ip(*(args + ['type', 'bridge']), ok_errors=('File exists',)):
+        if priv_net.add_bridge(name, int(mtu) if mtu else None):
             LOG.info('Created bridge %s', name)
-    if not _is_up(name):
-        _ip('link', 'set', 'dev', name, 'up')
+    _set_up(name)
 
 
 def delete_net_dev(name):
@@ -70,14 +57,8 @@ def delete_net_dev(name):
     guest left behind). After return no such device exists."""
     if not device_exists(name):
         return
-    if _ip('link', 'delete', 'dev', name,
-           ok_errors=('Cannot find device', 'does not exist')):
+    if priv_net.delete_device(name):
         LOG.info('Deleted left-over network device %s', name)
-
-
-def _bridge(*args, ok_errors=()):
-    return utils.execute(['bridge'] + list(args), IP_TIMEOUT,
-                         ok_errors).returncode == 0
 
 
 def _master(name):
@@ -91,14 +72,14 @@ def _master(name):
 
 def _set_up(name):
     if not _is_up(name):
-        _ip('link', 'set', 'dev', name, 'up')
+        priv_net.set_up(name)
 
 
 def add_to_bridge(bridge, name):
     """Make the device ``name`` an up port of ``bridge`` (moving it from
     another bridge if need be)."""
     if _master(name) != bridge:
-        _ip('link', 'set', 'dev', name, 'master', bridge)
+        priv_net.set_master(name, bridge)
         LOG.info('Added %s to bridge %s', name, bridge)
     _set_up(name)
 
@@ -114,12 +95,8 @@ def ensure_vxlan(name, vni, local_ip, port, mtu=None):
     :raises: InternalError, e.g. when another device has this VNI.
     """
     if not device_exists(name):
-        args = ['link', 'add', name]
-        if mtu:
-            args += ['mtu', str(mtu)]
-        args += ['type', 'vxlan', 'id', str(vni), 'local', str(local_ip),
-                 'dstport', str(port), 'nolearning']
-        if _ip(*args, ok_errors=('File exists',)):
+        if priv_net.add_vxlan(name, int(vni), str(local_ip), int(port),
+                              int(mtu) if mtu else None):
             LOG.info('Created VXLAN device %s (VNI %s, local %s)', name, vni,
                      local_ip)
     _set_up(name)
@@ -143,11 +120,9 @@ def set_vxlan_peers(name, peers):
     replication: no multicast needed in the underlay)."""
     current = vxlan_peers(name)
     for peer in sorted(set(peers) - current):
-        _bridge('fdb', 'append', '00:00:00:00:00:00', 'dev', name, 'dst',
-                peer, ok_errors=('File exists',))
+        priv_net.add_flood_entry(name, peer)
     for peer in sorted(current - set(peers)):
-        _bridge('fdb', 'del', '00:00:00:00:00:00', 'dev', name, 'dst', peer,
-                ok_errors=('No such file', 'Cannot find'))
+        priv_net.delete_flood_entry(name, peer)
     if current != set(peers):
         LOG.info('VXLAN device %s floods to %s', name,
                  ', '.join(sorted(peers)) or 'nobody')
@@ -160,8 +135,7 @@ def ensure_vlan(name, interface, vid):
     :raises: InternalError, e.g. when ``interface`` does not exist.
     """
     if not device_exists(name):
-        if _ip('link', 'add', 'link', interface, 'name', name, 'type',
-               'vlan', 'id', str(vid), ok_errors=('File exists',)):
+        if priv_net.add_vlan(name, interface, int(vid)):
             LOG.info('Created VLAN device %s (%s on %s)', name, vid,
                      interface)
     _set_up(name)
@@ -174,13 +148,12 @@ def set_mtu(name, mtu):
                 return
     except (OSError, ValueError):
         pass
-    _ip('link', 'set', 'dev', name, 'mtu', str(mtu))
+    priv_net.set_mtu(name, int(mtu))
 
 
 def ensure_address(name, address, cidr):
     """Give the device ``name`` the address ``address`` with the prefix of
     ``cidr`` (e.g. a network's gateway on its bridge)."""
     prefix = ipaddress.ip_network(cidr).prefixlen
-    if _ip('addr', 'add', '%s/%d' % (address, prefix), 'dev', name,
-           ok_errors=('File exists', 'Address already assigned')):
+    if priv_net.add_address(name, str(address), prefix):
         LOG.info('Added address %s/%d to %s', address, prefix, name)

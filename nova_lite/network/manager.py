@@ -34,13 +34,13 @@ from nova_lite.network import linux_net
 from nova_lite.network import metadata_proxy
 from nova_lite.network import segments
 from nova_lite import objects
+from nova_lite.privsep import linux_net as priv_net
 from nova_lite import utils
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)
 
 RECORD = 'network.json'
-IP_FORWARD = '/proc/sys/net/ipv4/ip_forward'
 
 
 def state_dir():
@@ -164,13 +164,9 @@ class NetworkManager:
 
 def _enable_forwarding():
     try:
-        with open(IP_FORWARD) as f:
-            if f.read().strip() == '1':
-                return
-        with open(IP_FORWARD, 'w') as f:
-            f.write('1\n')
-        LOG.info('Enabled IPv4 forwarding: the network host routes its '
-                 'networks\' traffic')
+        if priv_net.enable_ip_forwarding():
+            LOG.info('Enabled IPv4 forwarding: the network host routes its '
+                     'networks\' traffic')
     except OSError as error:
         LOG.error('Could not enable IPv4 forwarding: %s', error)
 

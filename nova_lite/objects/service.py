@@ -1,5 +1,5 @@
-"""Service: one running nova-lite process (binary on a host) and its
-heartbeat."""
+"""Service: one running nova-lite service (binary on a host) and its
+heartbeat; the binaries its records name."""
 
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
@@ -11,6 +11,20 @@ from nova_lite.db import service_api
 from nova_lite.objects import base
 
 CONF = conf.CONF
+
+# NOTE: a service record names its binary as Nova does, because that is
+# what os-services shows and what tempest, the CLI and operators' scripts
+# filter by (GET /os-services?binary=nova-compute); the console scripts
+# that run them keep nova-lite's names (nova-lite-compute, ...). Migration
+# 0012 renamed the records written before.
+COMPUTE_BINARY = 'nova-compute'
+CONDUCTOR_BINARY = 'nova-conductor'
+SCHEDULER_BINARY = 'nova-scheduler'
+# NOTE: Nova has no network host any more (nova-network was removed in
+# Ussuri; Neutron's agents show in Neutron's API, not in os-services), so
+# the network host keeps nova-lite's name rather than pose as
+# nova-network, which tools read as "this cloud has no Neutron".
+NETWORK_BINARY = 'nova-lite-network'
 
 # NOTE: bumped when a service learns something its peers must know about
 # during a rolling upgrade.

@@ -7,12 +7,11 @@ from nova_lite import conf
 from nova_lite.db import api as db
 from nova_lite.db import server_group_api as group_db
 from nova_lite import objects
+from nova_lite.objects import service as service_obj
 from nova_lite.scheduler import utils
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)
-
-COMPUTE_BINARY = 'nova-lite-compute'
 
 # NOTE: libvirt names its QEMU driver "QEMU" whether guests run under KVM
 # or plain emulation, so a QEMU host is taken to run both; the compute can
@@ -169,8 +168,8 @@ class HostManager:
         """
         nodes = objects.ComputeNodeList.get_all(context)
         services = {service.host: service for service in
-                    objects.ServiceList.get_all(context,
-                                                binary=COMPUTE_BINARY)}
+                    objects.ServiceList.get_all(
+                        context, binary=service_obj.COMPUTE_BINARY)}
         usages = db.allocation_usages()
         host_aggregates = aggregates_by_host(context)
         states = []
@@ -178,7 +177,8 @@ class HostManager:
             service = services.get(node.host)
             if service is None:
                 LOG.warning('Compute node %s has no %s service record',
-                            node.hypervisor_hostname, COMPUTE_BINARY)
+                            node.hypervisor_hostname,
+                            service_obj.COMPUTE_BINARY)
             aggregates = host_aggregates.get(node.host, [])
             state = HostState(node, service, usages.get(node.id),
                               availability_zone_of(node.host, aggregates))

@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.rabbitmq, pytest.mark.mysql]
 
 HOST = {'fake_driver': {'vcpus': 16, 'memory_mb': 8192, 'local_gb': 1024}}
 TIMEOUT = 60
-COMPUTE = 'nova-lite-compute'
+COMPUTE = 'nova-compute'
 UNKNOWN_UUID = '00000000-0000-0000-0000-000000000000'
 
 
@@ -283,6 +283,101 @@ def test_hypervisors_fields_at_2_87_and_2_88(cloud):
     old_client.get('/os-hypervisors/statistics', expected=200)
     new_client.get('/os-hypervisors/statistics', expected=404)
     new_client.get('/os-hypervisors/%s/uptime' % node['id'], expected=404)
+
+
+# ---- Nova's binary names ----------------------------------------------------
+
+NOVA_BINARIES = {'nova-compute': {'host-a', 'host-b'},
+                 'nova-conductor': {'conductor-1'},
+                 'nova-scheduler': {'scheduler-1'}}
+
+
+@pytest.mark.parametrize('version', ['2.1', '2.53'])
+def test_services_say_and_filter_by_nova_binaries(cloud, version):
+    """What tempest and operators' scripts ask: the processes are
+    nova-lite-*, their services are Nova's."""
+    admin = _admin(cloud, version)
+
+    def listed(**params):
+        return admin.get('/os-services', params=params,
+                         expected=200).json()['services']
+
+    everything = listed()
+    assert {(s['binary'], s['host']) for s in everything} == {
+        (binary, host) for binary, hosts in NOVA_BINARIES.items()
+        for host in hosts}, everything
+    for binary, hosts in NOVA_BINARIES.items():
+        found = listed(binary=binary)
+        assert {s['host'] for s in found} == hosts, found
+        assert {s['binary'] for s in found} == {binary}
+        assert {s['zone'] for s in found} == (
+            {'nova'} if binary == COMPUTE else {'internal'})
+    [one] = listed(binary=COMPUTE, host='host-a')
+    assert (one['binary'], one['host'], one['state']) == (
+        COMPUTE, 'host-a', 'up')
+    # As in Nova, a binary nothing runs as finds nothing (no error), the
+    # old nova-lite names included.
+    for binary in ('nova-lite-compute', 'nova-lite-scheduler', 'nova-foo'):
+        assert listed(binary=binary) == []
+
+    zones = _zones(admin, '/detail')
+    assert {host: set(services) for host, services in
+            zones['nova']['hosts'].items()} == {
+        'host-a': {COMPUTE}, 'host-b': {COMPUTE}}
+    assert {host: set(services) for host, services in
+            zones['internal']['hosts'].items()} == {
+        'conductor-1': {'nova-conductor'}, 'scheduler-1': {'nova-scheduler'}}
+
+
+def test_enable_disable_by_host_and_nova_binary_below_2_53(cloud):
+    admin = _admin(cloud, '2.1')
+    body = {'host': 'host-a', 'binary': COMPUTE}
+    resp = admin.request('PUT', '/os-services/disable', json=body,
+                         expected=200).json()
+    try:
+        assert resp == {'service': dict(body, status='disabled')}
+        [listed] = admin.get('/os-services', params=body,
+                             expected=200).json()['services']
+        assert listed['status'] == 'disabled'
+    finally:
+        resp = admin.request('PUT', '/os-services/enable', json=body,
+                             expected=200).json()
+    assert resp == {'service': dict(body, status='enabled')}
+    assert _services(admin)['host-a']['status'] == 'enabled'
+
+    # Nova refuses any binary but nova-compute before looking it up (400),
+    # and an unknown host of nova-compute is a 404.
+    for binary in ('nova-conductor', 'nova-lite-compute', 'nova-foo'):
+        resp = admin.request('PUT', '/os-services/disable',
+                             json={'host': 'host-a', 'binary': binary},
+                             expected=400)
+        assert client_mod.fault_of(resp) == ('badRequest', {
+            'code': 400,
+            'message': 'Updating a %s service is not supported. Only '
+                       'nova-compute services can be updated.' % binary})
+    admin.request('PUT', '/os-services/disable',
+                  json={'host': 'nohost', 'binary': COMPUTE}, expected=404)
+    assert {s['status'] for s in _services(admin).values()} == {'enabled'}
+
+
+@pytest.mark.parametrize('version', ['2.1', '2.53'])
+def test_hypervisors_are_the_nova_compute_services(cloud, version):
+    admin = _admin(cloud, version)
+    computes = {s['host']: s for s in admin.get(
+        '/os-services', params={'binary': COMPUTE},
+        expected=200).json()['services']}
+    hypervisors = admin.get('/os-hypervisors/detail',
+                            expected=200).json()['hypervisors']
+    assert sorted(h['hypervisor_hostname'] for h in hypervisors) == [
+        'host-a', 'host-b']
+    for hypervisor in hypervisors:
+        service = hypervisor['service']
+        assert service['id'] == computes[service['host']]['id']
+        assert (hypervisor['state'], hypervisor['status']) == (
+            'up', 'enabled')
+        shown = admin.get('/os-hypervisors/%s' % hypervisor['id'],
+                          expected=200).json()['hypervisor']
+        assert shown['service'] == service
 
 
 # ---- policy -----------------------------------------------------------------

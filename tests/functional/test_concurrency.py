@@ -66,7 +66,7 @@ def _active_per_host(servers):
 def test_both_schedulers_ran(cloud, outcome):
     rows = cloud.service_list()
     schedulers = {row['host'] for row in rows
-                  if row['binary'] == 'nova-lite-scheduler'}
+                  if row['binary'] == 'nova-scheduler'}
     assert schedulers == {'scheduler-1', 'scheduler-2'}, rows
 
 

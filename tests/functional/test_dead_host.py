@@ -27,7 +27,7 @@ from tests.fixtures.pytest_support import use_fixture
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.mysql]
 
-COMPUTE = 'nova-lite-compute'
+COMPUTE = 'nova-compute'
 TIMEOUT = 60
 # NOTE: service_down_time is 10 s in test clouds (tests/fixtures/cloud.py).
 DOWN_TIMEOUT = 40

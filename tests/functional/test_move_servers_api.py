@@ -332,7 +332,7 @@ def test_abort_a_running_live_migration(cloud, server):
 
 def _service_id(admin, host):
     services = admin.get('/os-services', params={
-        'binary': 'nova-lite-compute', 'host': host}, expected=200).json()[
+        'binary': 'nova-compute', 'host': host}, expected=200).json()[
         'services']
     return services[0]['id']
 
@@ -459,7 +459,7 @@ def test_drain_a_host_with_the_openstack_cli(cloud, base_tmp):
             admin.wait_for_status(server_id, 'ACTIVE', timeout=TIMEOUT)
         cli.run('compute', 'service', 'set', '--disable',
                 '--disable-reason', 'maintenance', 'host-a',
-                'nova-lite-compute', cloud='admin')
+                'nova-compute', cloud='admin')
         live, cold = servers
         cli.run('server', 'migrate', '--live-migration', '--wait', live,
                 cloud='admin')
@@ -481,7 +481,7 @@ def test_drain_a_host_with_the_openstack_cli(cloud, base_tmp):
         assert on_a == []
     finally:
         cli.run('compute', 'service', 'set', '--enable', 'host-a',
-                'nova-lite-compute', cloud='admin')
+                'nova-compute', cloud='admin')
         for server_id in servers:
             admin.delete_server(server_id, expected=(204, 404))
         for server_id in servers:

@@ -30,11 +30,11 @@ def cloud(request, base_tmp):
 def test_services_are_up(cloud):
     rows = cloud.service_list()
     computes = {row['host']: row for row in rows
-                if row['binary'] == 'nova-lite-compute'}
+                if row['binary'] == 'nova-compute'}
     assert set(computes) == {'host-a', 'host-b'}, rows
     assert all(row['state'] == 'up' for row in computes.values()), rows
     binaries = {row['binary'] for row in rows}
-    assert {'nova-lite-conductor', 'nova-lite-scheduler'} <= binaries, rows
+    assert {'nova-conductor', 'nova-scheduler'} <= binaries, rows
 
 
 def _walk(client, detail):

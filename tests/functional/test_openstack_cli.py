@@ -272,8 +272,8 @@ def test_flavors_and_services(cli):
     assert '403' in refused.stderr, refused.stderr
     services = cli.value('compute', 'service', 'list', '-c', 'Binary',
                          '-c', 'State', cloud='admin')
-    for binary in ('nova-lite-conductor', 'nova-lite-scheduler',
-                   'nova-lite-compute'):
+    for binary in ('nova-conductor', 'nova-scheduler',
+                   'nova-compute'):
         assert re.search(r'^%s up$' % binary, services, re.M), services
 
 

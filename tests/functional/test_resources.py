@@ -218,12 +218,12 @@ def test_availability_zones(cloud):
                                     expected=200).json()
     zones = {z['zoneName']: z for z in body['availabilityZoneInfo']}
     assert zones['nova']['zoneState'] == {'available': True}
-    compute = zones['nova']['hosts']['host-a']['nova-lite-compute']
+    compute = zones['nova']['hosts']['host-a']['nova-compute']
     assert compute['available'] is True and compute['active'] is True
     internal = set()
     for services in zones['internal']['hosts'].values():
         internal.update(services)
-    assert {'nova-lite-conductor', 'nova-lite-scheduler'} <= internal
+    assert {'nova-conductor', 'nova-scheduler'} <= internal
 
 
 # ---- limits and quota sets --------------------------------------------------

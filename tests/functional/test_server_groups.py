@@ -318,7 +318,7 @@ def test_concurrent_boots_keep_max_server_per_host(cloud, cleanup):
     assert per_host == {host: PER_HOST for host in HOSTS}, per_host
     rows = cloud.service_list()
     assert {r['host'] for r in rows if r['binary'] in (
-        'nova-lite-scheduler', 'nova-lite-conductor')} == {
+        'nova-scheduler', 'nova-conductor')} == {
         'scheduler-1', 'scheduler-2', 'conductor-1', 'conductor-2'}
 
 

@@ -72,7 +72,7 @@ def lab():
 def test_computes_registered_and_up(lab):
     services = lab.admin.get('/os-services', expected=200).json()['services']
     computes = {s['host']: s for s in services
-                if s['binary'] == 'nova-lite-compute'}
+                if s['binary'] == 'nova-compute'}
     assert sorted(computes) == list(HOSTS)
     for host in HOSTS:
         assert computes[host]['state'] == 'up', computes[host]

@@ -15,8 +15,14 @@ from nova_lite import context as nova_context  # noqa: E402
 from nova_lite.db import api as db_api  # noqa: E402
 from nova_lite.db import migration  # noqa: E402
 from nova_lite import objects  # noqa: E402
+from nova_lite import privsep  # noqa: E402
 
 CONF = conf.CONF
+
+# NOTE: unit tests mock at the edges (subprocess, os): a privileged entry
+# point runs in the test's process, never through sudo and a daemon.
+for _context in privsep.CONTEXTS:
+    _context.set_client_mode(False)
 
 objects.register_all()
 # NOTE: policy looks its file up through CONF, which must be parsed once.

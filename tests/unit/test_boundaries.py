@@ -71,6 +71,12 @@ RULES = {
         set()),
     'network code, which compute hosts run, never imports db': (
         'nova_lite.network', ['nova_lite.db'], set()),
+    'the privileged side knows no service': (
+        'nova_lite.privsep',
+        ['nova_lite.api', 'nova_lite.compute', 'nova_lite.conductor',
+         'nova_lite.scheduler', 'nova_lite.db', 'nova_lite.objects',
+         'nova_lite.network', 'nova_lite.virt', 'nova_lite.image'],
+        set()),
     'the api layer reaches no manager and no db': (
         'nova_lite.api',
         ['nova_lite.db', 'nova_lite.compute.manager',

@@ -7,6 +7,7 @@ import pytest
 from nova_lite.cmd import manage
 from nova_lite.compute import api as compute_api
 from nova_lite.compute import keypairs as compute_keypairs
+from nova_lite.db import api as db_api
 from nova_lite import exception
 from nova_lite import objects
 
@@ -169,6 +170,41 @@ def test_recheck_undoes_a_create_that_raced_over_quota(api, ctxt, flags):
     api.compute_task_api.build_instances.assert_not_called()
 
 
+def test_quota_is_counted_once_per_create(api, ctxt, flags):
+    # NOTE: a create once read usage twice (room, then min_count); usage
+    # that changed between the reads (a racer undoing its rows) made it
+    # create nothing and answer 500.
+    flags(instances=2, group='quota')
+    flavor = api.get_flavor_for_create(ctxt, '1')
+    full = {'instances': 2, 'cores': 2, 'ram': 1024}
+    empty = {'instances': 0, 'cores': 0, 'ram': 0}
+    with mock.patch('nova_lite.quota.usage', side_effect=[full, empty]):
+        with pytest.raises(exception.TooManyInstances):
+            api.create(ctxt, flavor, IMAGE, name='a')
+    assert _live(ctxt) == []
+    api.compute_task_api.build_instances.assert_not_called()
+
+
+@pytest.mark.parametrize('limit, locked', [(5, True), (-1, False)])
+def test_creates_of_a_limited_project_take_its_lock(api, ctxt, flags,
+                                                    limit, locked):
+    flags(instances=limit, cores=-1, ram=-1, group='quota')
+    flavor = api.get_flavor_for_create(ctxt, '1')
+    taken = []
+    real_lock = db_api.named_lock
+
+    def named_lock(name, timeout):
+        taken.append(name)
+        return real_lock(name, timeout)
+
+    with mock.patch.object(db_api, 'named_lock', named_lock):
+        instances, _ = api.create(ctxt, flavor, IMAGE, name='a',
+                                  max_count=2)
+    assert len(instances) == 2
+    assert taken == (['quota-instances-%s' % ctxt.project_id] if locked
+                     else [])
+
+
 def test_get_hides_other_projects(api, ctxt, admin_ctxt):
     flavor = api.get_flavor_for_create(ctxt, '1')
     (instance,), _ = api.create(ctxt, flavor, IMAGE, name='mine')
@@ -191,7 +227,7 @@ def test_delete_unscheduled_instance_is_local(api, ctxt):
 
 def test_delete_on_live_host_goes_to_the_host(api, ctxt, admin_ctxt):
     service = objects.Service(context=admin_ctxt, host='h1',
-                              binary='nova-lite-compute', topic='compute')
+                              binary='nova-compute', topic='compute')
     service.create()
     service.heartbeat()
     flavor = api.get_flavor_for_create(ctxt, '1')
@@ -217,3 +253,16 @@ def test_keypair_import_fingerprint_and_duplicates(api, ctxt):
         keys.import_key_pair(ctxt, 'user-1', 'imp', keypair.public_key)
     with pytest.raises(exception.InvalidKeypair):
         keys.import_key_pair(ctxt, 'user-1', 'bad', 'ssh-rsa garbage')
+
+
+@pytest.mark.parametrize('public_key', [
+    # NOTE: a key type cryptography does not know raises its own error
+    # (UnsupportedAlgorithm), not a ValueError.
+    'ssh-foo AAAAB3NzaC1yc2E=', 'ssh-ed448 AAAAC3NzaC1lZDI1NTE5AAAAIA==',
+    'junk', ''])
+def test_keypair_import_of_junk_is_invalid(api, ctxt, public_key):
+    keys = compute_keypairs.KeypairAPI()
+    with pytest.raises(exception.InvalidKeypair) as caught:
+        keys.import_key_pair(ctxt, 'user-1', 'bad', public_key)
+    assert caught.value.format_message().count('Keypair data is invalid') \
+        == 1

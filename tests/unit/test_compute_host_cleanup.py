@@ -433,7 +433,7 @@ def test_deleting_the_compute_service_releases_what_is_held(
     instance = _active(manager, admin)
     _deleted_while_down(api, admin, instance)
     service = objects.Service(context=admin, host='h1',
-                              binary='nova-lite-compute', topic='compute')
+                              binary='nova-compute', topic='compute')
     service.create()
     with mock.patch('nova_lite.network.rpcapi.NetworkAPI') as rpc:
         hosts.HostAPI().service_delete(service)
@@ -448,7 +448,7 @@ def test_a_refused_service_delete_releases_nothing(manager, api, admin,
     _active(manager, admin, n=2)
     _deleted_while_down(api, admin, deleted)
     service = objects.Service(context=admin, host='h1',
-                              binary='nova-lite-compute', topic='compute')
+                              binary='nova-compute', topic='compute')
     service.create()
     with pytest.raises(exception.ComputeServiceInUse):
         hosts.HostAPI().service_delete(service)
@@ -472,7 +472,7 @@ def test_forced_down_host_is_skipped_at_once(admin, flags):
 
     assert place() == 'host-a'
     service = objects.Service.get_by_host_and_binary(admin, 'host-a',
-                                                     'nova-lite-compute')
+                                                     'nova-compute')
     hosts.HostAPI.service_update(service, {'forced_down': True})
     assert place() == 'host-b'
     hosts.HostAPI.service_update(service, {'forced_down': False})

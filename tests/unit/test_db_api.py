@@ -127,3 +127,36 @@ def test_usage_counts_live_rows_only():
     db.instance_destroy(gone.uuid)
     assert db.instance_usage_by_project('p') == {
         'instances': 1, 'cores': 2, 'ram': 512}
+
+
+# ---- named locks and the MySQL connection ----------------------------------
+
+def test_named_lock_is_held_until_the_block_ends():
+    # NOTE: on sqlite a lock of this process: the MariaDB and PostgreSQL
+    # locks are exercised by the functional quota race tests.
+    with db.named_lock('a', timeout=1) as held:
+        assert held
+        with db.named_lock('a', timeout=0.05) as again:
+            assert not again
+        with db.named_lock('b', timeout=0.05) as other:
+            assert other
+    with db.named_lock('a', timeout=0.05) as after:
+        assert after
+
+
+def test_named_lock_is_released_when_the_block_raises():
+    with pytest.raises(RuntimeError):
+        with db.named_lock('c', timeout=1):
+            raise RuntimeError()
+    with db.named_lock('c', timeout=0.05) as held:
+        assert held
+
+
+@pytest.mark.parametrize('url, charset', [
+    ('mysql+pymysql://u:p@h/nova', 'utf8mb4'),
+    ('mysql+pymysql://u:p@h/nova?charset=utf8mb4', 'utf8mb4'),
+    ('mysql+pymysql://u:p@h/nova?charset=latin1', 'latin1'),
+    ('mariadb+pymysql://u@h/nova?read_timeout=5', 'utf8mb4'),
+])
+def test_mysql_connections_speak_utf8mb4_unless_told(url, charset):
+    assert db._mysql_utf8mb4(url).query['charset'] == charset

@@ -11,6 +11,7 @@ import urllib.error
 import urllib.request
 import uuid
 
+from nova_lite.deploy import config as deploy_config
 from nova_lite_lab import consts
 from nova_lite_lab import net
 from nova_lite_lab import system
@@ -39,60 +40,41 @@ exec sleep infinity
 
 
 def controller_conf(lab):
-    """The controller's options: every service of the root namespace."""
+    """The controller's options: every service of the root namespace.
+
+    NOTE: written by nova_lite.deploy.config, as the devstack plugin and
+    ``nova-lite-manage config write`` write a real controller's.
+    """
     ip_ = lab.controller_ip
     s = lab.settings
-    return system.merge({
-        'DEFAULT': {
-            'host': consts.CONTROLLER, 'my_ip': ip_,
-            'debug': s.get('debug', False),
-            'state_path': lab.host_dir(consts.CONTROLLER),
-            'transport_url': lab.transport_url(consts.CONTROLLER),
-            'osapi_compute_listen': ip_,
-            'osapi_compute_listen_port': consts.API_PORT,
-            'metadata_listen': ip_,
-            'metadata_listen_port': consts.METADATA_PORT,
-        },
-        'api': {'auth_strategy': 'noauth'},
-        'database': {'connection': system.db_url(s['db'])},
-        'image_service': {'bind_host': ip_, 'bind_port': consts.IMAGE_PORT},
-        'glance': {'api_servers': 'http://%s:%d' % (ip_, consts.IMAGE_PORT)},
-        'network': {
-            'local_ip': ip_,
-            'physical_interface_mappings': 'physnet1:%s' % consts.CTL_PHYS,
-            'default_network_type': 'vxlan',
-            'network_vlan_ranges': 'physnet1:100:199',
-            'bridge_prefix': consts.BRIDGE_PREFIX,
-        },
-        'metadata': {
-            'metadata_proxy_shared_secret': s['metadata_secret'],
-            'nova_metadata_host': ip_,
-            'nova_metadata_port': consts.METADATA_PORT,
-        },
-    }, s.get('conf'))
+    facts = deploy_config.NodeFacts(
+        host=consts.CONTROLLER, my_ip=ip_, debug=s.get('debug', False),
+        state_path=lab.host_dir(consts.CONTROLLER),
+        transport_url=lab.transport_url(consts.CONTROLLER),
+        database_connection=system.db_url(s['db']),
+        api_port=consts.API_PORT, metadata_port=consts.METADATA_PORT,
+        image_port=consts.IMAGE_PORT, auth_strategy='noauth',
+        metadata_secret=s['metadata_secret'],
+        physical_interface_mappings='physnet1:%s' % consts.CTL_PHYS,
+        default_network_type='vxlan', network_vlan_ranges='physnet1:100:199',
+        bridge_prefix=consts.BRIDGE_PREFIX)
+    return deploy_config.node_config(deploy_config.CONTROLLER, facts,
+                                     s.get('conf'))
 
 
 def compute_conf(lab, host):
     """A compute's options: no database, RabbitMQ through the DNAT."""
     ip_ = lab.host_ip(host)
     s = lab.settings
-    return system.merge({
-        'DEFAULT': {
-            'host': host, 'my_ip': ip_, 'debug': s.get('debug', False),
-            'state_path': consts.COMPUTE_STATE_PATH,
-            'transport_url': lab.transport_url(host),
-            'compute_driver': 'libvirt.LibvirtDriver',
-        },
-        'libvirt': {'virt_type': s['virt_type'],
-                    'connection_uri': consts.URI},
-        'glance': {'api_servers': 'http://%s:%d' % (lab.controller_ip,
-                                                    consts.IMAGE_PORT)},
-        'network': {
-            'local_ip': ip_,
-            'physical_interface_mappings': 'physnet1:eth1',
-            'bridge_prefix': consts.BRIDGE_PREFIX,
-        },
-    }, s.get('conf'))
+    facts = deploy_config.NodeFacts(
+        host=host, my_ip=ip_, controller_ip=lab.controller_ip,
+        debug=s.get('debug', False), state_path=consts.COMPUTE_STATE_PATH,
+        transport_url=lab.transport_url(host), image_port=consts.IMAGE_PORT,
+        virt_type=s['virt_type'], connection_uri=consts.URI,
+        physical_interface_mappings='physnet1:eth1',
+        bridge_prefix=consts.BRIDGE_PREFIX)
+    return deploy_config.node_config(deploy_config.COMPUTE, facts,
+                                     s.get('conf'))
 
 
 def write_host_conf(lab, host):
@@ -102,7 +84,8 @@ def write_host_conf(lab, host):
     for sub in ('logs', 'pids', 'nova-lite.conf.d'):
         os.makedirs(os.path.join(host_dir, sub), exist_ok=True)
     os.chmod(host_dir, 0o755)
-    system.write_config(os.path.join(host_dir, 'nova-lite.conf'), conf)
+    deploy_config.write_config(os.path.join(host_dir, 'nova-lite.conf'),
+                               conf, header=['Written by tools/lab.'])
 
 
 def copy_skeleton(src, dst, depth):
@@ -339,7 +322,7 @@ def compute_services(lab):
     except (OSError, ValueError, KeyError, urllib.error.URLError):
         return None
     return {s['host']: s for s in services
-            if s['binary'] == 'nova-lite-compute'}
+            if s['binary'] == 'nova-compute'}
 
 
 def manage(lab, *args, timeout=consts.CMD_TIMEOUT):

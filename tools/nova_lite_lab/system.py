@@ -10,6 +10,8 @@ import subprocess
 import sys
 import time
 
+from nova_lite.deploy import config as deploy_config
+from nova_lite import exception
 from nova_lite_lab import consts
 
 
@@ -186,48 +188,12 @@ def script_argv(script):
     return None
 
 
-def format_value(value):
-    if isinstance(value, bool):
-        return 'True' if value else 'False'
-    if isinstance(value, (list, tuple)):
-        return ','.join(format_value(v) for v in value)
-    return str(value)
-
-
-def write_config(path, sections, mode=0o600):
-    """Write ``{section: {option: value}}`` as an oslo.config file."""
-    lines = ['# Written by tools/lab.']
-    for section in sorted(sections, key=lambda s: (s != 'DEFAULT', s)):
-        lines.append('[%s]' % section)
-        for key, value in sections[section].items():
-            if value is not None:
-                lines.append('%s = %s' % (key, format_value(value)))
-        lines.append('')
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, 'w') as f:
-        f.write('\n'.join(lines))
-    os.chmod(path, mode)
-    return path
-
-
-def merge(*dicts):
-    result = {}
-    for d in dicts:
-        for section, options in (d or {}).items():
-            result.setdefault(section, {}).update(options)
-    return result
-
-
 def parse_sets(values):
     """``SECTION.OPTION=VALUE`` strings -> ``{section: {option: value}}``."""
-    conf = {}
-    for item in values or ():
-        key, sep, value = item.partition('=')
-        section, dot, option = key.rpartition('.')
-        if not sep or not dot or not section or not option:
-            raise LabError('--set wants SECTION.OPTION=VALUE, not %r' % item)
-        conf.setdefault(section, {})[option] = value
-    return conf
+    try:
+        return deploy_config.parse_sets(values)
+    except exception.InvalidInput as e:
+        raise LabError(e.format_message())
 
 
 def rabbitmqctl(*args, check=True):

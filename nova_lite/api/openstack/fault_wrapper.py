@@ -33,8 +33,12 @@ class FaultWrapper(object):
         if found is not None:
             return found
         LOG.exception('Caught error: %s', inner)
-        LOG.info('%(url)s returned with HTTP 500',
-                 {'url': req.url})
+        # NOTE: the URL as received: decoding it (req.url) may be what
+        # failed, and must not turn this answer into an empty one.
+        LOG.info('%(method)s %(path)s returned with HTTP 500',
+                 {'method': req.method,
+                  'path': req.environ.get('RAW_PATH_INFO') or
+                  req.environ.get('PATH_INFO')})
         # NOTE: the message stays generic on purpose; the exception's text
         # may carry internals (SQL, hosts, paths) that clients must not see.
         outer = webob.exc.HTTPInternalServerError()

@@ -6,7 +6,9 @@ before it has a token. Everything under ``/v2.1/`` goes to the API
 application with ``/v2.1`` moved into SCRIPT_NAME, so links the API builds
 from the request's application URL keep any prefix it is mounted under.
 ``/networking/`` goes, the same way, to the read-only networks view
-clients without a catalog look networks up in (``networking.py``).
+clients without a catalog look networks up in (``networking.py``). A URL
+that is not UTF-8 text ends here: 404 for such a path, 400 for such a
+query (``nova_lite.http_input.url_error``).
 """
 
 import webob.dec
@@ -14,6 +16,7 @@ import webob.dec
 from nova_lite.api.openstack.compute import versions
 from nova_lite.api.openstack import networking
 from nova_lite.api.openstack import wsgi
+from nova_lite import http_input
 
 API_PREFIX = '/v2.1'
 
@@ -28,6 +31,11 @@ class URLMap(object):
 
     @webob.dec.wsgify(RequestClass=wsgi.Request)
     def __call__(self, req):
+        # NOTE: first, as webob would raise on such a URL wherever it is
+        # first read (here, the router, a controller's query).
+        refused = http_input.url_error(req.environ)
+        if refused is not None:
+            return wsgi.fault(*refused)
         path = req.path_info
         if path in ('', '/'):
             return self._document(req, self.versions, 'index')

@@ -19,6 +19,7 @@ import webob.exc
 
 from nova_lite.api.openstack import api_version_request
 from nova_lite import exception
+from nova_lite import http_input
 
 LOG = logging.getLogger(__name__)
 
@@ -440,19 +441,28 @@ class Controller(metaclass=ControllerMetaclass):
 
 # ---- the resource ----------------------------------------------------------
 
+_NOT_ONE_KEY = 'too many body keys'
+
+
 def action_peek(body):
     """The action a ``POST .../action`` body names: its only key.
 
     :raises: MalformedRequestBody unless the body is a JSON object with
-        exactly one key.
+        exactly one key (and passes :func:`nova_lite.http_input.loads`).
     """
-    try:
-        decoded = jsonutils.loads(body)
-    except ValueError:
-        raise exception.MalformedRequestBody(reason='cannot understand JSON')
+    decoded = http_input.loads(body)
     if not isinstance(decoded, dict) or len(decoded) != 1:
-        raise exception.MalformedRequestBody(reason='too many body keys')
+        raise exception.MalformedRequestBody(reason=_NOT_ONE_KEY)
     return next(iter(decoded))
+
+
+def _malformed_body(error):
+    """The 400 for a body :func:`nova_lite.http_input.loads` refused: Nova's
+    words for one that is not JSON, and the reason for anything else."""
+    reason = error.kwargs.get('reason')
+    if reason in (None, http_input.NOT_JSON, _NOT_ONE_KEY):
+        return fault(400, 'Malformed request body')
+    return fault(400, 'Malformed request body: %s' % reason)
 
 
 class Resource(object):
@@ -502,8 +512,8 @@ class Resource(object):
         body = request.body
         try:
             owner, method = self._get_method(action_name, body)
-        except exception.MalformedRequestBody:
-            return fault(400, 'Malformed request body')
+        except exception.MalformedRequestBody as error:
+            return _malformed_body(error)
         except KeyError as exc:
             return fault(400, 'There is no such action: %s' % exc.args[0])
         except AttributeError:
@@ -514,9 +524,9 @@ class Resource(object):
                 args['body'] = None
             else:
                 try:
-                    args['body'] = jsonutils.loads(body)
-                except ValueError:
-                    return fault(400, 'Malformed request body')
+                    args['body'] = http_input.loads(body)
+                except exception.MalformedRequestBody as error:
+                    return _malformed_body(error)
 
         project_id = args.pop('project_id', None)
         context = request.environ.get(ENV_CONTEXT)

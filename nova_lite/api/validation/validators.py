@@ -90,18 +90,26 @@ def _validate_datetime(instance):
     return True
 
 
+# NOTE: netaddr hands the string to inet_pton, which raises ValueError
+# (not a False) for one holding a NUL; such a string is no address.
 @_FORMAT_CHECKER.checks('ipv4')
 def _validate_ipv4(instance):
     if not isinstance(instance, str):
         return True
-    return netaddr.valid_ipv4(instance, netaddr.INET_PTON)
+    try:
+        return netaddr.valid_ipv4(instance, netaddr.INET_PTON)
+    except ValueError:
+        return False
 
 
 @_FORMAT_CHECKER.checks('ipv6')
 def _validate_ipv6(instance):
     if not isinstance(instance, str):
         return True
-    return netaddr.valid_ipv6(instance)
+    try:
+        return netaddr.valid_ipv6(instance)
+    except ValueError:
+        return False
 
 
 @_FORMAT_CHECKER.checks('regex')

@@ -7,8 +7,9 @@ The middleware stack, outermost first:
    including the 500s made by the next layer.
 2. ``FaultWrapper``: whatever escapes below becomes a logged 500, never a
    traceback on the wire.
-3. ``VersionsMiddleware``: ``/`` and ``/versions`` answer here, before
-   authentication, so clients can discover the API.
+3. ``VersionsMiddleware``: a URL that is not UTF-8 text ends here (404
+   for a path, 400 for a query); ``/`` and ``/versions`` answer here,
+   before authentication, so clients can discover the API.
 4. auth (``[image_service] auth_strategy``, else ``[api]
    auth_strategy``; see ``auth.py``): the RequestContext into
    ``environ['nova.context']``; 401 without a valid token.
@@ -42,7 +43,11 @@ class FaultWrapper(object):
             return req.get_response(self.application)
         except Exception as error:
             LOG.exception('Caught error: %s', error)
-            LOG.info('%s returned with HTTP 500', req.url)
+            # NOTE: the path as received: decoding it (req.url) may be
+            # what failed, and must not turn this answer into an empty one.
+            LOG.info('%s %s returned with HTTP 500', req.method,
+                     req.environ.get('RAW_PATH_INFO') or
+                     req.environ.get('PATH_INFO'))
             # NOTE: the message stays generic on purpose; the exception's
             # text may carry internals (SQL, paths) clients must not see.
             return webob.exc.HTTPInternalServerError()

@@ -1,9 +1,12 @@
 """The version documents: ``GET /`` (300 Multiple Choices, as Glance
 answers) and ``GET /versions`` (200), served before authentication so that
-clients can discover the API."""
+clients can discover the API; and, at the top of the URL space, the end of
+URLs that are not UTF-8 text (404 for a path, 400 for a query)."""
 
 import webob.dec
+import webob.exc
 
+from nova_lite import http_input
 from nova_lite.image.service import wsgi
 
 # NOTE: the image API versions whose features nova-lite-image serves:
@@ -30,6 +33,12 @@ class VersionsMiddleware(object):
 
     @webob.dec.wsgify
     def __call__(self, req):
+        # NOTE: first, as webob would raise on such a URL wherever it is
+        # first read; Glance's words, webob's page.
+        refused = http_input.url_error(req.environ)
+        if refused is not None:
+            status, explanation = refused
+            return webob.exc.status_map[status](explanation=explanation)
         path = req.path_info
         if path in ('', '/', '/versions', '/versions/') and \
                 req.method in ('GET', 'HEAD'):

@@ -15,6 +15,7 @@ import webob.dec
 import webob.exc
 
 from nova_lite import exception
+from nova_lite import http_input
 
 LOG = logging.getLogger(__name__)
 
@@ -43,16 +44,21 @@ def json_response(body, status=200, location=None):
 def json_body(req):
     """The parsed JSON body of ``req``.
 
-    :raises: HTTPBadRequest when there is none or it is not JSON.
+    :raises: HTTPBadRequest when there is none, it is not JSON, or it
+        holds what :func:`nova_lite.http_input.loads` refuses (too deep,
+        a NUL, a lone surrogate).
     """
     if not req.body:
         raise webob.exc.HTTPBadRequest(
             explanation='Body expected in request.')
     try:
-        return jsonutils.loads(req.body)
-    except ValueError:
-        raise webob.exc.HTTPBadRequest(
-            explanation='Malformed JSON in request body.')
+        return http_input.loads(req.body)
+    except exception.MalformedRequestBody as error:
+        if error.kwargs.get('reason') == http_input.NOT_JSON:
+            explanation = 'Malformed JSON in request body.'
+        else:
+            explanation = error.format_message()
+        raise webob.exc.HTTPBadRequest(explanation=explanation)
 
 
 def http_error(error):

@@ -14,6 +14,7 @@ from nova_lite.conf import CONF
 from nova_lite import exception
 from nova_lite.image import glance
 from nova_lite.network import linux_net
+from nova_lite.privsep import path as priv_path
 from nova_lite import utils
 from nova_lite.virt import configdrive
 from nova_lite.virt import driver
@@ -73,6 +74,13 @@ _IMAGE_FIELDS = ('id', 'name', 'status', 'checksum', 'disk_format',
                  'created_at', 'updated_at', 'tags', 'os_hash_algo',
                  'os_hash_value', 'os_hidden', 'virtual_size', 'file',
                  'self', 'schema', 'direct_url', 'locations')
+
+
+def _make_readable(path):
+    """Take over ``path`` if this service cannot read it: virtlogd writes
+    a guest's console log as root, readable by root alone."""
+    if os.path.exists(path) and not os.access(path, os.R_OK):
+        priv_path.chown(path, os.geteuid(), os.getegid())
 
 
 def _image_facts(image_meta, instance):
@@ -607,6 +615,7 @@ class LibvirtDriver(driver.ComputeDriver):
             raise exception.ConsoleNotAvailable()
         for path in paths:
             try:
+                _make_readable(path)
                 with open(path, 'rb') as f:
                     f.seek(0, os.SEEK_END)
                     f.seek(max(0, f.tell() - MAX_CONSOLE_BYTES))
@@ -699,6 +708,8 @@ class LibvirtDriver(driver.ComputeDriver):
         return paths, extra
 
     def _offer(self, instance, paths, extra):
+        for path in paths.values():
+            _make_readable(path)
         return self._transfer_server().offer(
             instance.uuid, paths, CONF.libvirt.disk_transfer_timeout,
             extra=extra)

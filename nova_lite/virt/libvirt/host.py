@@ -6,6 +6,7 @@ import threading
 from oslo_log import log as logging
 
 from nova_lite import exception
+from nova_lite import utils
 from nova_lite.virt.libvirt import config as vconfig
 from nova_lite.virt.libvirt import guest as libvirt_guest
 
@@ -82,12 +83,21 @@ class Host:
                 LOG.warning('Connection to libvirt %s broke; reconnecting',
                             self._uri)
             try:
-                self._conn = libvirt.open(self._uri)
+                self._conn = utils.tpool_proxy(
+                    utils.tpool_execute(libvirt.open, self._uri),
+                    self._proxied_types())
             except libvirt.libvirtError as e:
                 self._conn = None
                 raise self._unavailable(e) from e
             LOG.info('Connected to libvirt at %s', self._uri)
             return self._conn
+
+    def _proxied_types(self):
+        # NOTE: what a connection's calls return that is proxied too; a
+        # stand-in for libvirt-python in unit tests may have neither.
+        return tuple(getattr(self.libvirt, name)
+                     for name in ('virDomain', 'virConnect')
+                     if hasattr(self.libvirt, name))
 
     def close(self):
         with self._lock:
@@ -145,7 +155,9 @@ class Host:
     # ---- guests -------------------------------------------------------------
 
     def _wrap(self, domain):
-        return libvirt_guest.Guest(domain, self.libvirt)
+        # NOTE: a list of domains (listAllDomains) comes back unproxied.
+        return libvirt_guest.Guest(
+            utils.tpool_proxy(domain, self._proxied_types()), self.libvirt)
 
     def list_guests(self):
         """:returns: a :class:`Guest` for every domain, running or not."""

@@ -27,7 +27,7 @@ def app(database, flags):
 def hosts(database):
     for host in ('host-a', 'host-b'):
         service = objects.Service(context=context.get_admin_context(),
-                                  host=host, binary='nova-lite-compute',
+                                  host=host, binary='nova-compute',
                                   topic='compute')
         service.create()
         db.service_update(service.id, {'last_seen_up': timeutils.utcnow()})

@@ -1,11 +1,14 @@
 """The middleware stack through make_app(): versions, microversions,
 request ids, authentication, routing and fault bodies."""
 
+import io
 import re
 from unittest import mock
 import uuid
 
 import pytest
+import webob
+import webob.dec
 
 from nova_lite.api.openstack import api_version_request as avr
 from nova_lite import exception
@@ -332,3 +335,85 @@ def test_nova_error_below_500_becomes_its_fault(client):
     assert resp.json == {'itemNotFound': {
         'code': 404,
         'message': 'Instance %s could not be found.' % fakes.SERVER}}
+
+
+# ---- input nothing below the API could hold --------------------------------
+
+@pytest.mark.parametrize('path, body', [
+    ('/v2.1/servers', '{"server": %s}' % ('[' * 5000 + ']' * 5000)),
+    ('/v2.1/servers/%s/action' % fakes.SERVER,
+     '{"os-stop": %s}' % ('{"a": ' * 40 + '1' + '}' * 40)),
+])
+def test_deeply_nested_body_is_400(client, path, body):
+    resp = client.request(path, method='POST', body=body)
+    assert resp.status_int == 400
+    assert resp.json['badRequest']['message'].startswith(
+        'Malformed request body: nested')
+
+
+@pytest.mark.parametrize('body', ['{"server": {"name": "a\\ud800"}}',
+                                  '{"server": {"name": "a\\u0000"}}'])
+def test_string_no_database_stores_is_400(client, body):
+    resp = client.request('/v2.1/servers', method='POST', body=body)
+    assert resp.status_int == 400
+    assert resp.json['badRequest']['message'].startswith(
+        'Malformed request body: a string holds')
+
+
+def _wsgi_request(client, path, query=''):
+    """``path`` and ``query`` as a WSGI server hands them on (latin-1)."""
+    req = webob.Request.blank('/')
+    req.environ.update(PATH_INFO=path, QUERY_STRING=query,
+                       HTTP_X_AUTH_TOKEN='%s:%s' % (fakes.USER,
+                                                    fakes.PROJECT))
+    return req.get_response(client.app)
+
+
+@pytest.mark.parametrize('path', ['/v2.1/servers/\xff', '/\xff',
+                                  '/v2.1/servers/a\x00b'])
+def test_path_not_utf8_text_is_404(client, path):
+    resp = _wsgi_request(client, path)
+    assert resp.status_int == 404
+    assert resp.json == {'itemNotFound': {
+        'code': 404, 'message': 'The resource could not be found.'}}
+
+
+@pytest.mark.parametrize('query', ['name=%ff', 'name=\xff', 'a=%00'])
+def test_query_not_utf8_text_is_400(client, query):
+    resp = _wsgi_request(client, '/v2.1/servers', query)
+    assert resp.status_int == 400
+    assert 'query string' in resp.json['badRequest']['message']
+
+
+def test_body_over_max_request_body_size_is_413(client, flags):
+    resp = client.request('/v2.1/servers', method='POST',
+                          body=b'{"server": "' + b'x' * 114688 + b'"}')
+    assert resp.status_int == 413
+    assert resp.json == {'overLimit': {
+        'code': 413, 'message': 'Request is too large. Larger than '
+                                'max_request_body_size (114688).'}}
+    # NOTE: the server then closes rather than reading the rest.
+    assert resp.headers['Connection'] == 'close'
+
+
+def test_chunked_body_is_read_up_to_the_limit():
+    from nova_lite.api.openstack import sizelimit
+    seen = []
+
+    @webob.dec.wsgify
+    def app(req):
+        seen.append(req.body)
+        return webob.Response()
+
+    limiter = sizelimit.RequestBodySizeLimiter(app, 10)
+    for body, status, read in ((b'0123456789', 200, 10),
+                               (b'0123456789' * 1000, 413, 11)):
+        stream = io.BytesIO(body)
+        req = webob.Request.blank('/', method='POST')
+        req.environ['wsgi.input'] = stream
+        req.environ.pop('CONTENT_LENGTH', None)
+        req.is_body_readable = True
+        resp = req.get_response(limiter)
+        assert resp.status_int == status
+        assert stream.tell() == read
+    assert seen == [b'0123456789']

@@ -34,8 +34,8 @@ def _get(app, path='', token='demo:demo'):
 
 
 def test_index_lists_the_compute_zone_only(app):
-    _service('h1', 'nova-lite-compute')
-    _service('c1', 'nova-lite-conductor')
+    _service('h1', 'nova-compute')
+    _service('c1', 'nova-conductor')
     resp = _get(app)
     assert resp.status_int == 200
     assert resp.json == {'availabilityZoneInfo': [
@@ -44,7 +44,7 @@ def test_index_lists_the_compute_zone_only(app):
 
 
 def test_index_zone_of_only_disabled_computes_is_unavailable(app):
-    _service('h1', 'nova-lite-compute', disabled=True)
+    _service('h1', 'nova-compute', disabled=True)
     assert _get(app).json == {'availabilityZoneInfo': [
         {'zoneName': 'nova', 'zoneState': {'available': False},
          'hosts': None}]}
@@ -62,11 +62,11 @@ def test_detail_is_admin_only(app):
 
 def test_detail_has_hosts_and_services(app, flags):
     flags(service_down_time=60)
-    _service('h1', 'nova-lite-compute')
-    _service('h2', 'nova-lite-compute', seen_seconds_ago=300)
-    _service('h3', 'nova-lite-compute', disabled=True)
-    _service('c1', 'nova-lite-conductor')
-    _service('c1', 'nova-lite-scheduler')
+    _service('h1', 'nova-compute')
+    _service('h2', 'nova-compute', seen_seconds_ago=300)
+    _service('h3', 'nova-compute', disabled=True)
+    _service('c1', 'nova-conductor')
+    _service('c1', 'nova-scheduler')
     resp = _get(app, '/detail', token='admin:admin')
     assert resp.status_int == 200
     zones = {z['zoneName']: z for z in resp.json['availabilityZoneInfo']}
@@ -74,10 +74,10 @@ def test_detail_has_hosts_and_services(app, flags):
     assert zones['nova']['zoneState'] == {'available': True}
     hosts = zones['nova']['hosts']
     assert set(hosts) == {'h1', 'h2'}
-    assert set(hosts['h1']) == {'nova-lite-compute'}
-    h1 = hosts['h1']['nova-lite-compute']
+    assert set(hosts['h1']) == {'nova-compute'}
+    h1 = hosts['h1']['nova-compute']
     assert (h1['available'], h1['active']) == (True, True)
     assert h1['updated_at']
-    assert hosts['h2']['nova-lite-compute']['available'] is False
+    assert hosts['h2']['nova-compute']['available'] is False
     assert set(zones['internal']['hosts']['c1']) == {
-        'nova-lite-conductor', 'nova-lite-scheduler'}
+        'nova-conductor', 'nova-scheduler'}

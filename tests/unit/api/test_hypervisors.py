@@ -28,7 +28,7 @@ def nodes(database):
     made = []
     for host in ('host1', 'host2'):
         service = objects.Service(context=context.get_admin_context(),
-                                  host=host, binary='nova-lite-compute',
+                                  host=host, binary='nova-compute',
                                   topic='compute')
         service.create()
         db.service_update(service.id, {'last_seen_up': timeutils.utcnow()})
@@ -144,7 +144,7 @@ def test_ids_are_uuids_from_2_53(app, nodes):
     assert [h['id'] for h in new] == [n.uuid for n in nodes]
     detail = _get(app, '/detail', version='2.53').json['hypervisors'][0]
     service = objects.Service.get_by_host_and_binary(
-        context.get_admin_context(), 'host1', 'nova-lite-compute')
+        context.get_admin_context(), 'host1', 'nova-compute')
     assert detail['service']['id'] == service.uuid
     shown = _get(app, '/' + nodes[0].uuid, version='2.53').json
     assert shown['hypervisor']['id'] == nodes[0].uuid
@@ -228,7 +228,7 @@ def test_uptime_below_2_88(app, nodes, uptime):
 
 def test_uptime_of_a_down_host_is_400(app, nodes, uptime, flags):
     flags(service_down_time=60)
-    service = db.service_get_by_host_and_binary('host1', 'nova-lite-compute')
+    service = db.service_get_by_host_and_binary('host1', 'nova-compute')
     db.service_update(service.id, {'last_seen_up': timeutils.utcnow() -
                                    datetime.timedelta(seconds=600)})
     resp = _get(app, '/%d/uptime' % nodes[0].id)

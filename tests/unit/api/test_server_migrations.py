@@ -167,8 +167,12 @@ def test_show_every_in_progress_status(client, status):
     assert resp.json['migration']['status'] == status
 
 
-def test_show_a_migration_id_that_is_no_number_is_404(client):
-    resp = client.admin(MIGRATIONS + '/abc', version='2.23')
+@pytest.mark.parametrize('migration_id', ['abc', '9' * 40, '-1'])
+def test_show_a_migration_id_that_is_no_number_is_404(client, migration_id):
+    # NOTE: a number past the database's integers once reached the
+    # driver, which cannot bind it: a 500.
+    client.compute_api.get_migration_by_id_and_instance.reset_mock()
+    resp = client.admin(MIGRATIONS + '/' + migration_id, version='2.23')
     assert resp.status_int == 404
     assert not client.compute_api.get_migration_by_id_and_instance.called
 

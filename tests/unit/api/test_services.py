@@ -35,9 +35,9 @@ def _get(app, token, version='2.11', query=''):
 
 def test_services_report_down_after_service_down_time(app, flags):
     flags(service_down_time=60)
-    _service('h1', 'nova-lite-compute', 5)
-    _service('h2', 'nova-lite-compute', 300, disabled=True)
-    _service('c1', 'nova-lite-conductor', 5)
+    _service('h1', 'nova-compute', 5)
+    _service('h2', 'nova-compute', 300, disabled=True)
+    _service('c1', 'nova-conductor', 5)
     resp = _get(app, 'admin:admin')
     assert resp.status_int == 200
     by_host = {s['host']: s for s in resp.json['services']}
@@ -51,10 +51,10 @@ def test_services_report_down_after_service_down_time(app, flags):
 
 
 def test_filters_and_version_fields(app):
-    _service('h1', 'nova-lite-compute', 1)
-    _service('c1', 'nova-lite-conductor', 1)
+    _service('h1', 'nova-compute', 1)
+    _service('c1', 'nova-conductor', 1)
     resp = _get(app, 'admin:admin', version='2.1',
-                query='?binary=nova-lite-conductor')
+                query='?binary=nova-conductor')
     assert [s['host'] for s in resp.json['services']] == ['c1']
     assert 'forced_down' not in resp.json['services'][0]
 

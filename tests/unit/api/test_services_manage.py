@@ -15,7 +15,7 @@ from nova_lite.db import aggregate_api
 from nova_lite.db import api as db
 
 ADMIN = 'admin:admin'
-COMPUTE = 'nova-lite-compute'
+COMPUTE = 'nova-compute'
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def _service(host, binary=COMPUTE):
 @pytest.fixture
 def services(database):
     return {'host-a': _service('host-a'), 'host-b': _service('host-b'),
-            'conductor': _service('ctl', 'nova-lite-conductor')}
+            'conductor': _service('ctl', 'nova-conductor')}
 
 
 def _call(app, method, path='', body=None, version='2.11', token=ADMIN):
@@ -104,6 +104,12 @@ def test_force_down_from_2_11(app, services):
                              'disabled_reason': ''}, 400),
     ('/disable', {'host': 'nohost', 'binary': COMPUTE}, 404),
     ('/frobnicate', {'host': 'host-a', 'binary': COMPUTE}, 404),
+    # NOTE: as in Nova, any binary but nova-compute is refused before it
+    # is looked up: an existing one, an unknown one, nova-lite's old name.
+    ('/disable', {'host': 'ctl', 'binary': 'nova-conductor'}, 400),
+    ('/enable', {'host': 'host-a', 'binary': 'nova-lite-compute'}, 400),
+    ('/force-down', {'host': 'nohost', 'binary': 'nova-foo',
+                     'forced_down': True}, 400),
 ])
 def test_bad_actions_change_nothing(app, services, path, body, status):
     before = _listed(app)
@@ -172,6 +178,9 @@ def test_update_errors_from_2_53(app, services):
     resp = _call(app, 'PUT', '/' + services['conductor'].uuid,
                  {'status': 'disabled'}, version='2.53')
     assert resp.status_int == 400
+    assert resp.json['badRequest']['message'] == (
+        'Updating a nova-conductor service is not supported. Only '
+        'nova-compute services can be updated.')
 
 
 def test_delete_below_and_from_2_53(app, services):

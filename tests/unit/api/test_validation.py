@@ -145,6 +145,12 @@ INVALID_CREATE = [
     ('max_count -1', servers.create, body(max_count=-1), 'max_count'),
     ('bad ipv4', servers.create, body(accessIPv4='1.2.3'), 'accessIPv4'),
     ('bad ipv6', servers.create, body(accessIPv6='zz::'), 'accessIPv6'),
+    # NOTE: netaddr raises ValueError for these rather than saying no.
+    ('nul ipv4', servers.create, body(accessIPv4='1.2.3.4\x00'),
+     'accessIPv4'),
+    ('nul ipv6', servers.create, body(accessIPv6='::1\x00'), 'accessIPv6'),
+    ('surrogate ipv4', servers.create, body(accessIPv4='1.2.3.4\ud800'),
+     'accessIPv4'),
     ('bad disk config', servers.create,
      body(**{'OS-DCF:diskConfig': 'auto'}), 'OS-DCF:diskConfig'),
     # Like Nova, characters outside the alphabet are skipped; bad padding

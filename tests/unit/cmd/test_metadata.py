@@ -4,6 +4,7 @@ from unittest import mock
 
 import oslo_messaging.opts as messaging_opts
 import pytest
+import webob
 
 from nova_lite.cmd import all as all_cmd
 from nova_lite.cmd import image as image_cmd
@@ -28,7 +29,7 @@ def test_metadata_listens_on_its_options(wsgi_server, flags):
     flags(metadata_listen='192.0.2.7', metadata_listen_port=18775)
     started = metadata_cmd.start()
     wsgi_server.assert_called_once_with('metadata', 'the app', '192.0.2.7',
-                                        18775)
+                                        18775, refusal=None)
     wsgi_server.return_value.start.assert_called_once_with()
     assert started.name == 'metadata'
 
@@ -46,8 +47,14 @@ def test_the_compute_api_keeps_its_options(wsgi_server, flags, monkeypatch):
                         (mock.Mock(return_value='compute'), 'Compute API'))
     flags(osapi_compute_listen='127.0.0.1', osapi_compute_listen_port=18774)
     service.WSGIService()
-    wsgi_server.assert_called_once_with('osapi_compute', 'compute',
-                                        '127.0.0.1', 18774)
+    wsgi_server.assert_called_once_with(
+        'osapi_compute', 'compute', '127.0.0.1', 18774,
+        refusal=service.WSGI_REFUSALS['osapi_compute'])
+    # NOTE: what the server refuses itself is worded as a Nova fault.
+    refused = webob.Request.blank('/').get_response(
+        service.WSGI_REFUSALS['osapi_compute'](400, 'Header too long.'))
+    assert refused.json == {'badRequest': {'code': 400,
+                                           'message': 'Header too long.'}}
 
 
 def test_all_in_one_starts_the_metadata_api(monkeypatch, flags):

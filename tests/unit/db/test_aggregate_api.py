@@ -15,7 +15,7 @@ from nova_lite.db import models
 from nova_lite.db import service_api
 from nova_lite import exception
 
-COMPUTE = 'nova-lite-compute'
+COMPUTE = 'nova-compute'
 
 
 def test_migration_matches_models_for_aggregate_tables(database):

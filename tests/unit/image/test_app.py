@@ -2,6 +2,7 @@
 request ids, schemas."""
 
 import pytest
+import webob
 
 IMAGE_KEYS = {'id', 'name', 'status', 'visibility', 'protected', 'checksum',
               'os_hash_algo', 'os_hash_value', 'size', 'virtual_size',
@@ -91,3 +92,29 @@ def test_schemas(client):
     assert images.json['name'] == 'images'
     assert images.json['properties']['images']['items']['name'] == 'image'
     assert client.get('/v2/schemas/image', token=None).status_int == 401
+
+
+# ---- input nothing below could hold: 4xx in webob's words, never a 500 ----
+
+@pytest.mark.parametrize('body, words', [
+    (b'{"name": ' + b'[' * 10000 + b']' * 10000 + b'}', b'nested'),
+    (b'{"name": "a\\ud800"}', b'surrogate'),
+    (b'{"name": "a\\u0000"}', b'NUL'),
+    (b'{"name": ', b'Malformed JSON'),
+])
+def test_bad_json_body_is_400(client, body, words):
+    response = client.request('POST', '/v2/images', body=body,
+                              content_type='application/json',
+                              headers={'Accept': 'text/plain'})
+    assert response.status_int == 400
+    assert words in response.body
+
+
+@pytest.mark.parametrize('path, query, status', [
+    ('/v2/images/\xff', '', 404), ('/v2/images/a\x00', '', 404),
+    ('/v2/images', 'name=%ff', 400), ('/v2/images', 'name=%00', 400)])
+def test_url_not_utf8_text(client, path, query, status):
+    req = webob.Request.blank('/')
+    req.environ.update(PATH_INFO=path, QUERY_STRING=query,
+                       HTTP_X_AUTH_TOKEN='demo:p1')
+    assert req.get_response(client.app).status_int == status

@@ -3,6 +3,7 @@ service app, in-process: the caller's token decides what it sees, lists
 follow pages, uploads stream, refusals say why."""
 
 import hashlib
+import urllib.parse
 
 import pytest
 
@@ -110,3 +111,20 @@ def test_unreachable_service(flags, monkeypatch, tmp_path):
     with pytest.raises(exception.ImageServiceUnavailable) as raised:
         glance.API().list(_ctxt('admin:admin'))
     assert 'api_servers' in raised.value.format_message()
+
+
+@pytest.mark.parametrize('image_id', ['a b', 'a\nb', 'a?b', 'a#b',
+                                      '../../v2/images', '%2e'])
+def test_an_image_id_stays_one_path_segment(glance_app, image_id):
+    # NOTE: unquoted, a space or newline made urllib refuse the URL (a 500
+    # in the image proxy) and "?", "#" or "/" made it name another
+    # resource.
+    opener, _ = glance_app
+    api = glance.API()
+    with pytest.raises(exception.ImageNotFound):
+        api.get(_ctxt('admin:admin'), image_id)
+    path = opener.requests[-1][1]
+    assert path == '/v2/images/' + urllib.parse.quote(image_id, safe='')
+    with pytest.raises(exception.ImageServiceRequestFailed):
+        api.delete(_ctxt('admin:admin'), image_id)
+    assert opener.requests[-1][1] == path

@@ -13,6 +13,7 @@ import pytest
 
 from nova_lite import exception
 from nova_lite.network import dhcp
+from nova_lite.privsep import dhcp as priv_dhcp
 
 A = ('fa:16:3e:00:00:01', '192.0.2.2', 'vm-1.novalocal')
 B = ('fa:16:3e:00:00:02', '192.0.2.3', 'vm-2')
@@ -67,12 +68,14 @@ def _read(path):
 
 
 @pytest.fixture
-def proc():
+def proc(flags, tmp_path):
+    # NOTE: the privileged side acts on directories of the state path only.
+    flags(state_path=str(tmp_path))
     fake = FakeDnsmasq()
     with mock.patch('nova_lite.utils.execute', side_effect=fake.execute), \
             mock.patch.object(dhcp.os, 'kill', side_effect=fake.kill), \
-            mock.patch.object(dhcp.Dnsmasq, 'pid',
-                              lambda self: fake.pid):
+            mock.patch.object(priv_dhcp, 'running_pid',
+                              lambda state_dir: fake.pid):
         yield fake
 
 

@@ -18,6 +18,7 @@ from nova_lite.network import api as network_api
 from nova_lite.network import iptables
 from nova_lite.network import manager as network_manager
 from nova_lite import objects
+from nova_lite.privsep import linux_net as priv_net
 
 VM = '00000000-0000-4000-8000-000000000001'
 
@@ -329,7 +330,7 @@ def test_init_host_enables_forwarding_and_syncs(manager, host, nets,
                                                 tmp_path):
     forward = tmp_path / 'ip_forward'
     forward.write_text('0\n')
-    with mock.patch.object(network_manager, 'IP_FORWARD', str(forward)):
+    with mock.patch.object(priv_net, 'IP_FORWARD', str(forward)):
         manager.init_host()
     assert forward.read_text() == '1\n'
     manager.agent.sync_tunnels.assert_called_once_with(mock.ANY)

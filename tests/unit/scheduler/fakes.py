@@ -9,6 +9,7 @@ from oslo_utils import uuidutils
 from nova_lite import conf
 from nova_lite.db import api as db
 from nova_lite import objects
+from nova_lite.objects import service as service_obj
 from nova_lite.scheduler import host_manager
 
 CONF = conf.CONF
@@ -38,7 +39,7 @@ def make_service(host='host-a', up=True, disabled=False, forced_down=False,
         seconds=CONF.service_down_time * 2)
     return objects.Service(
         id=1, uuid=uuidutils.generate_uuid(), host=host,
-        binary=host_manager.COMPUTE_BINARY, disabled=disabled,
+        binary=service_obj.COMPUTE_BINARY, disabled=disabled,
         disabled_reason=disabled_reason, forced_down=forced_down,
         last_seen_up=seen, created_at=seen, updated_at=seen)
 
@@ -80,7 +81,7 @@ def add_host(host, vcpus=4, memory_mb=4096, local_gb=40, up=True,
     """
     service = db.service_create({'uuid': uuidutils.generate_uuid(),
                                  'host': host,
-                                 'binary': host_manager.COMPUTE_BINARY,
+                                 'binary': service_obj.COMPUTE_BINARY,
                                  'disabled': disabled})
     if up:
         db.service_heartbeat(service.id)

@@ -8,6 +8,7 @@ from oslo_utils import uuidutils
 from nova_lite.db import aggregate_api
 from nova_lite.db import api as db
 from nova_lite import exception
+from nova_lite.objects import service as service_obj
 from nova_lite.scheduler import filter_scheduler
 from nova_lite.scheduler.filters import availability_zone_filter
 from nova_lite.scheduler import host_manager
@@ -111,7 +112,7 @@ def test_disabled_host_is_skipped_with_its_reason(database, ctxt):
     add_host('host-a', memory_mb=2048)
     add_host('host-b', memory_mb=8192)
     service = db.service_get_by_host_and_binary('host-b',
-                                                host_manager.COMPUTE_BINARY)
+                                                service_obj.COMPUTE_BINARY)
     db.service_update(service.id, {'disabled': True,
                                    'disabled_reason': 'maintenance'})
     scheduler = filter_scheduler.FilterScheduler()

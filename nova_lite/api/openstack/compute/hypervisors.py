@@ -20,9 +20,9 @@ from nova_lite.api.openstack import common
 from nova_lite.api.openstack.compute.schemas import hypervisors as schema
 from nova_lite.api.openstack import wsgi
 from nova_lite.api import validation
-from nova_lite.compute import api as compute
 from nova_lite.compute import hosts as compute_hosts
 from nova_lite import exception
+from nova_lite.objects import service as service_obj
 from nova_lite.policies import hypervisors as hv_policies
 
 POLICY = hv_policies.PREFIX
@@ -60,7 +60,7 @@ class HypervisorsController(wsgi.Controller):
     def _services_by_host(self, context):
         return {service.host: service for service in
                 self.host_api.service_get_all(
-                    context, binary=compute.COMPUTE_BINARY)}
+                    context, binary=service_obj.COMPUTE_BINARY)}
 
     @staticmethod
     def _usage(node, usages, counts):

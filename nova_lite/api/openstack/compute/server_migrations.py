@@ -22,16 +22,25 @@ from nova_lite.objects import migration as migration_obj
 from nova_lite.policies import servers_migrations as sm_policies
 
 
+# NOTE: ids are database integers; a bigger number cannot name one (and
+# the database driver refuses to bind it).
+_MAX_ID = 2 ** 31 - 1
+
+
 def _migration_id(migration_id, server_id):
     """The migration id of the URL as an integer.
 
-    :raises: MigrationNotFoundForInstance for one that is no integer.
+    :raises: MigrationNotFoundForInstance for one that is no integer, or
+        none a migration can have.
     """
     try:
-        return int(migration_id)
+        value = int(migration_id)
     except ValueError:
+        value = None
+    if value is None or not 0 <= value <= _MAX_ID:
         raise exception.MigrationNotFoundForInstance(
             migration_id=migration_id, instance_id=server_id)
+    return value
 
 
 def output(migration, include_uuid=False, include_user_project=False):

@@ -17,14 +17,26 @@ from nova_lite.api.openstack import api_version_request
 from nova_lite.api.openstack.compute.schemas import services as schema
 from nova_lite.api.openstack import wsgi
 from nova_lite.api import validation
-from nova_lite.compute import api as compute
 from nova_lite.compute import hosts as compute_hosts
 from nova_lite import exception
+from nova_lite.objects import service as service_obj
 from nova_lite.policies import services as services_policies
 
 POLICY = services_policies.PREFIX
 UUID_FOR_ID_MIN_VERSION = '2.53'
 _MAX_ID = 2 ** 31 - 1
+
+
+def _check_compute_binary(binary):
+    """Only compute services are enabled, disabled or forced down.
+
+    :raises: HTTPBadRequest for any other ``binary``
+    """
+    if binary != service_obj.COMPUTE_BINARY:
+        raise webob.exc.HTTPBadRequest(
+            explanation='Updating a %s service is not supported. Only %s '
+                        'services can be updated.'
+                        % (binary, service_obj.COMPUTE_BINARY))
 
 
 class ServiceController(wsgi.Controller):
@@ -97,6 +109,9 @@ class ServiceController(wsgi.Controller):
                               not api_version_request.is_supported(
                                   req, '2.11')):
             raise webob.exc.HTTPNotFound(explanation='Unknown action')
+        # NOTE: before the lookup, as Nova does: any other binary, known
+        # or not (nova-lite-compute included), is a 400, not a 404.
+        _check_compute_binary(body['binary'])
         try:
             service = self.host_api.service_get_by_host_and_binary(
                 context, body['host'], body['binary'])
@@ -151,11 +166,7 @@ class ServiceController(wsgi.Controller):
             raise webob.exc.HTTPBadRequest(
                 explanation="Specifying 'disabled_reason' with status "
                             "'%s' is invalid." % status)
-        if service.binary != compute.COMPUTE_BINARY:
-            raise webob.exc.HTTPBadRequest(
-                explanation='Updating a %s service is not supported. Only '
-                            '%s services can be updated.'
-                            % (service.binary, compute.COMPUTE_BINARY))
+        _check_compute_binary(service.binary)
         values = {}
         if status is not None:
             values['disabled'] = status == 'disabled'
