@@ -19,6 +19,9 @@ NOVA_LITE_CONTROLLER_SERVICES="nl-api nl-cond nl-sch nl-img nl-meta nl-net"
 NOVA_LITE_SERVICES="$NOVA_LITE_CONTROLLER_SERVICES nl-cpu"
 NOVA_LITE_BIN_DIR=$(get_python_exec_prefix)
 NOVA_LITE_DB_NAME=nova_lite
+# The image service's own database (nova-lite-image, [image_service]
+# database_connection), as Glance keeps one apart from Nova's.
+NOVA_LITE_IMAGE_DB_NAME=nova_lite_image
 NOVA_LITE_SUDOERS=/etc/sudoers.d/nova-lite
 NOVA_LITE_LIBVIRT_GROUP=${LIBVIRT_GROUP:-libvirt}
 
@@ -176,6 +179,8 @@ function configure_nova_lite {
         fi
         args+=(--database-connection
             "$(database_connection_url $NOVA_LITE_DB_NAME)"
+            --image-database-connection
+            "$(database_connection_url $NOVA_LITE_IMAGE_DB_NAME)"
             --auth-strategy $auth --api-listen "$listen"
             --api-port $NOVA_LITE_API_PORT --metadata-listen "$listen"
             --metadata-port $NOVA_LITE_METADATA_PORT --image-listen "$listen"
@@ -239,6 +244,10 @@ function create_nova_lite_accounts {
 
 function init_nova_lite {
     recreate_database $NOVA_LITE_DB_NAME
+    recreate_database $NOVA_LITE_IMAGE_DB_NAME
+    # NOTE: the image database first, as on an upgrade: its first sync
+    # copies the images nova-lite's database held (migration 0014).
+    nova_lite_manage image_db sync
     nova_lite_manage db sync
     nova_lite_manage bootstrap
 }
@@ -345,16 +354,19 @@ function nova_lite_drop_database {
     # NOTE: clean.sh stops the database server before this (unstack.sh
     # --all) and removes it after; the drop matters for a database that
     # stays (another DATABASE_HOST).
-    case $DATABASE_TYPE in
-        mysql)
-            mysql -u$DATABASE_USER -p$DATABASE_PASSWORD -h$MYSQL_HOST \
-                -e "DROP DATABASE IF EXISTS $NOVA_LITE_DB_NAME;" || true
-            ;;
-        postgresql)
-            psql -h$DATABASE_HOST -U$DATABASE_USER -dtemplate1 \
-                -c "DROP DATABASE IF EXISTS $NOVA_LITE_DB_NAME" || true
-            ;;
-    esac
+    local name
+    for name in $NOVA_LITE_DB_NAME $NOVA_LITE_IMAGE_DB_NAME; do
+        case $DATABASE_TYPE in
+            mysql)
+                mysql -u$DATABASE_USER -p$DATABASE_PASSWORD -h$MYSQL_HOST \
+                    -e "DROP DATABASE IF EXISTS $name;" || true
+                ;;
+            postgresql)
+                psql -h$DATABASE_HOST -U$DATABASE_USER -dtemplate1 \
+                    -c "DROP DATABASE IF EXISTS $name" || true
+                ;;
+        esac
+    done
 }
 
 function cleanup_nova_lite {

@@ -228,6 +228,14 @@ class InstanceNotReady(Conflict):
     msg_fmt = 'Instance %(instance_id)s is not ready'
 
 
+# NOTE: a conflict with the deployment's state: mid rolling upgrade, the
+# receiving service may be of a release that lacks the method.
+class RPCVersionCapped(Conflict):
+    msg_fmt = ('%(method)s needs version %(version)s of the %(topic)s RPC '
+               'API, but [upgrade_levels] %(topic)s caps it at %(cap)s: '
+               'upgrade the %(topic)s services first, then raise the cap.')
+
+
 class KeyPairExists(Conflict):
     msg_fmt = "Key pair '%(key_name)s' already exists."
 
@@ -247,6 +255,11 @@ class UnexpectedTaskStateError(Conflict):
 
 class UnexpectedDeletingTaskStateError(UnexpectedTaskStateError):
     pass
+
+
+class UnexpectedVMStateError(Conflict):
+    msg_fmt = ('Conflict updating instance %(instance_uuid)s. Expected '
+               'vm_state: %(expected)s. Actual: %(actual)s')
 
 
 class ResourceProviderGenerationConflict(Conflict):

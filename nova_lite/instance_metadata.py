@@ -2,7 +2,7 @@
 the metadata API: Nova's OpenStack tree and its EC2 meta-data tree.
 
 ``InstanceMetadata`` reads an instance (a versioned object, or any stand-in
-with its attributes) and its network model (``nova_lite.network.model``,
+with its attributes) and its network model (``nova_lite.objects.network_info``,
 or the same as plain dicts). It touches no database and no host, so the
 virt drivers (the config drive) and nova-lite-metadata (which looks the
 instance up) both use it without importing each other. The shapes, the

@@ -13,6 +13,9 @@ import contextlib
 
 from nova_lite import conf
 from nova_lite.db import api as db
+from nova_lite.db import instance_api as instance_db
+from nova_lite.db import keypair_api as keypair_db
+from nova_lite.db import quota_api as quota_db
 from nova_lite.db import server_group_api as group_db
 from nova_lite import exception
 
@@ -51,21 +54,21 @@ def get_project_quotas(project_id):
     quotas = defaults()
     if project_id:
         quotas.update({name: value for name, value
-                       in db.quota_get_all_by_project(project_id).items()
+                       in quota_db.quota_get_all_by_project(project_id).items()
                        if name in RESOURCES})
     return quotas
 
 
 def set_project_quotas(project_id, values):
     """Store limits of a project (resources of ``RESOURCES`` only)."""
-    db.quota_set(project_id, {name: int(value)
-                              for name, value in values.items()
-                              if name in RESOURCES})
+    quota_db.quota_set(project_id, {name: int(value)
+                                    for name, value in values.items()
+                                    if name in RESOURCES})
 
 
 def destroy_project_quotas(project_id):
     """Revert a project to the default limits."""
-    db.quota_destroy_all_by_project(project_id)
+    quota_db.quota_destroy_all_by_project(project_id)
 
 
 def limits(project_id=None):
@@ -75,7 +78,7 @@ def limits(project_id=None):
 
 
 def usage(project_id):
-    return db.instance_usage_by_project(project_id)
+    return instance_db.instance_usage_by_project(project_id)
 
 
 def project_usage(project_id, user_id=None):
@@ -89,7 +92,7 @@ def project_usage(project_id, user_id=None):
     used['server_groups'] = group_db.instance_group_count_by_project(
         project_id)
     if user_id:
-        used['key_pairs'] = db.key_pair_count_by_user(user_id)
+        used['key_pairs'] = keypair_db.key_pair_count_by_user(user_id)
     return used
 
 

@@ -1,5 +1,6 @@
-"""The RPC plumbing: one transport per process, and the serializers that
-carry the RequestContext and versioned objects across it.
+"""The RPC plumbing: one transport per process, the serializers that
+carry the RequestContext and versioned objects across it, the version
+cap check of the clients and which endpoint methods a message may reach.
 
 Only the ``*/rpcapi.py`` modules build clients; only ``service.py`` builds
 servers.
@@ -10,6 +11,7 @@ from oslo_messaging.rpc import dispatcher
 
 from nova_lite import conf
 from nova_lite import context as nova_context
+from nova_lite import exception
 from nova_lite.objects import base as objects_base
 
 CONF = conf.CONF
@@ -66,9 +68,40 @@ def get_client(target, version_cap=None):
                                     serializer=RequestContextSerializer())
 
 
+def prepare(client, method, version, **kwargs):
+    """``client.prepare(version=version, **kwargs)`` for ``method``, once
+    the client's ``[upgrade_levels]`` cap lets ``version`` through.
+
+    :raises: RPCVersionCapped when the cap is below ``version``: the
+        method did not exist before it, and a message the other side
+        cannot dispatch would be lost (a cast) or time out (a call).
+    """
+    if not client.can_send_version(version):
+        raise exception.RPCVersionCapped(method=method, version=version,
+                                         topic=client.target.topic,
+                                         cap=client.version_cap)
+    return client.prepare(version=version, **kwargs)
+
+
+# NOTE: what service.py calls on a manager around its RPC server: public
+# names (Nova's) that no message may reach.
+SERVICE_HOOKS = frozenset(['init_host', 'post_start_hook', 'periodic_tasks',
+                           'cleanup_host'])
+
+
+class ManagerAccessPolicy(dispatcher.DefaultRPCAccessPolicy):
+    """Dispatches an endpoint's public methods except its service hooks;
+    periodic tasks and helpers have private names (``_``), which
+    oslo.messaging's default policy already refuses."""
+
+    def is_allowed(self, endpoint, method):
+        return (super().is_allowed(endpoint, method) and
+                method not in SERVICE_HOOKS)
+
+
 def get_server(target, endpoints):
     init()
     return messaging.get_rpc_server(
         TRANSPORT, target, endpoints, executor='threading',
         serializer=RequestContextSerializer(),
-        access_policy=dispatcher.DefaultRPCAccessPolicy)
+        access_policy=ManagerAccessPolicy)

@@ -96,10 +96,8 @@ class Service:
             for task, interval in self.manager.periodic_tasks():
                 self._loops.append(utils.LoopingCall(
                     task, interval, initial_delay=interval).start())
-        if hasattr(self.manager, 'update_available_resource'):
-            # NOTE: report inventory at once, so a new host can be
-            # scheduled to without waiting a whole interval.
-            self.manager.update_available_resource()
+        if hasattr(self.manager, 'post_start_hook'):
+            self.manager.post_start_hook()
         # NOTE: "<script> started on host <host>" is what the test fixtures,
         # the lab and tools/run-main-job.sh wait for, in nova-lite-all too.
         LOG.info('%s started on host %s (binary %s, topic %s)', self.script,

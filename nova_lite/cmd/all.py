@@ -1,11 +1,13 @@
 """nova-lite-all: every service in one process, the embedded default.
 
-With no arguments it keeps its state in ``~/.nova-lite`` (sqlite), passes
-RPC messages in memory, serves the Compute API on 127.0.0.1:8774 and the
-image service (nova-lite-image) on 127.0.0.1:9292 without authentication,
-the metadata API (nova-lite-metadata) on 127.0.0.1:8775, and with the
-libvirt driver the network host (nova-lite-network: each network's
-gateway, DHCP and metadata proxy on this host):
+With no arguments it keeps its state in ``~/.nova-lite`` (sqlite:
+``nova-lite.sqlite``, and the image service's own
+``nova-lite-image.sqlite``), passes RPC messages in memory, serves the
+Compute API on 127.0.0.1:8774 and the image service (nova-lite-image) on
+127.0.0.1:9292 without authentication, the metadata API
+(nova-lite-metadata) on 127.0.0.1:8775, and with the libvirt driver the
+network host (nova-lite-network: each network's gateway, DHCP and
+metadata proxy on this host):
 a first run needs no broker, no database server and no Glance. With
 ``[glance] api_servers`` set it uses that image service instead and starts
 none of its own.
@@ -14,11 +16,11 @@ none of its own.
 from oslo_config import cfg
 from oslo_log import log as logging
 
-from nova_lite.cmd import common
 from nova_lite.cmd import image
 from nova_lite.cmd import manage
 from nova_lite.cmd import metadata
 from nova_lite import conf
+from nova_lite import config
 from nova_lite.objects import service as service_obj
 from nova_lite import rpc
 from nova_lite import service
@@ -46,6 +48,10 @@ def start_all():
     if location is None or location.location in (
             cfg.Locations.opt_default, cfg.Locations.set_default):
         CONF.set_override('transport_url', rpc.IN_PROCESS_URL)
+    # NOTE: the image database first: its first sync copies the images
+    # that nova-lite's database held, which its migration 0014 drops.
+    if not CONF.glance.api_servers:
+        manage.image_db_sync()
     manage.db_sync()
     manage.bootstrap()
     services = []
@@ -80,7 +86,7 @@ def start_all():
 
 
 def main():
-    common.setup()
+    config.setup()
     CONF.set_default('osapi_compute_listen', '127.0.0.1')
     CONF.set_default('bind_host', '127.0.0.1', group='image_service')
     CONF.set_default('metadata_listen', '127.0.0.1')

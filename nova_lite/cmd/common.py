@@ -1,50 +1,13 @@
-"""Start-up shared by every command: config, logging, objects."""
+"""What the console scripts share beyond start-up (``config.setup``)."""
 
-import sys
-
-import oslo_messaging as messaging
-import oslo_messaging.opts  # noqa: F401
-from oslo_log import log as logging
-
-from nova_lite import conf
-from nova_lite import objects
-from nova_lite import privsep
-from nova_lite import version
-
-CONF = conf.CONF
-
-# NOTE: oslo.messaging and the libraries below log every message at DEBUG;
-# their INFO lines are what an operator wants.
-_QUIET = ['amqp=WARN', 'amqplib=WARN', 'oslo.messaging=INFO',
-          'oslo_messaging=INFO', 'sqlalchemy=WARN', 'stevedore=WARN',
-          'iso8601=WARN', 'eventlet.wsgi.server=WARN', 'kombu=WARN',
-          'oslo_policy=INFO', 'urllib3=WARN', 'routes=WARN']
-
-
-def setup(argv=None, default_config_files=None):
-    """Parse the command line and config files, set up logging."""
-    logging.register_options(CONF)
-    logging.set_defaults(default_log_levels=logging.get_default_log_levels()
-                         + _QUIET)
-    messaging.set_transport_defaults(control_exchange='nova_lite')
-    # NOTE: oslo.messaging registers transport_url only when a transport is
-    # built; nova-lite-all reads it before, to pick its in-process default.
-    for group, opts in messaging.opts.list_opts():
-        if group is None:
-            CONF.register_opts(opts)
-    CONF(sys.argv[1:] if argv is None else argv, project='nova-lite',
-         version=version.version_string(),
-         default_config_files=default_config_files)
-    logging.setup(CONF, 'nova-lite')
-    privsep.init()
-    objects.register_all()
+from nova_lite import config
 
 
 def serve(binary, before_start=None):
     """Run one RPC service until the process is stopped."""
     from nova_lite import service
     from nova_lite import utils
-    setup()
+    config.setup()
     if before_start is not None:
         before_start()
     service.Service(binary).start()

@@ -1,15 +1,18 @@
 """nova-lite-image: the image service (Glance v2 subset) over eventlet.wsgi.
 
 It listens where Glance does by default, ``0.0.0.0:9292`` (see
-``[image_service] bind_host``/``bind_port``), keeps its records in the
-nova-lite database (``nova-lite-manage db sync`` creates the tables) and
-its data under ``[image_service] store_path``.
+``[image_service] bind_host``/``bind_port``), keeps its records in a
+database of its own (``[image_service] database_connection``; unset,
+``$state_path/nova-lite-image.sqlite``; ``nova-lite-manage image_db sync``
+creates the tables) and its data under ``[image_service] store_path``.
+It shares nothing with nova-lite's database, so it may run on a host of
+its own.
 """
 
 from oslo_log import log as logging
 
-from nova_lite.cmd import common
 from nova_lite import conf
+from nova_lite import config
 from nova_lite.image.service import app
 from nova_lite import utils
 
@@ -65,6 +68,6 @@ def start():
 
 
 def main():
-    common.setup()
+    config.setup()
     start()
     utils.wait_forever()

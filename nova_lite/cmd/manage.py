@@ -2,6 +2,8 @@
 
     nova-lite-manage [--config-file F] db sync
     nova-lite-manage db version
+    nova-lite-manage image_db sync     # the image service's own database
+    nova-lite-manage image_db version
     nova-lite-manage bootstrap          # Nova's default flavors
     nova-lite-manage service list
     nova-lite-manage image list
@@ -26,9 +28,9 @@ import sys
 
 from oslo_config import cfg
 
-from nova_lite.cmd import common
 from nova_lite.cmd import manage_config
 from nova_lite import conf
+from nova_lite import config
 from nova_lite import context as nova_context
 from nova_lite.db import migration
 from nova_lite import exception
@@ -50,6 +52,14 @@ DEFAULT_FLAVORS = (
 
 def db_sync():
     migration.db_sync()
+
+
+def image_db_sync():
+    """Upgrade the image service's own database ([image_service]
+    database_connection); its first sync copies the image records
+    nova-lite's database held before its migration 0014."""
+    from nova_lite.image.service.db import migration as image_migration
+    image_migration.db_sync()
 
 
 def bootstrap():
@@ -83,6 +93,17 @@ def _db_sync():
 
 def _db_version():
     print(migration.db_version())
+
+
+def _image_db_sync():
+    from nova_lite.image.service.db import migration as image_migration
+    image_db_sync()
+    print('Image database is at revision %s' % image_migration.db_version())
+
+
+def _image_db_version():
+    from nova_lite.image.service.db import migration as image_migration
+    print(image_migration.db_version())
 
 
 def _bootstrap():
@@ -390,6 +411,8 @@ def _add_privsep_parsers(subparsers):
 COMMANDS = {
     ('db', 'sync'): _db_sync,
     ('db', 'version'): _db_version,
+    ('image_db', 'sync'): _image_db_sync,
+    ('image_db', 'version'): _image_db_version,
     ('bootstrap',): _bootstrap,
     ('service', 'list'): _service_list,
     ('image', 'list'): _image_list,
@@ -409,6 +432,16 @@ def _add_parsers(subparsers):
     db_sub = db.add_subparsers(dest='action')
     db_sub.add_parser('sync', help='upgrade the schema to the newest')
     db_sub.add_parser('version', help='print the schema revision')
+    # NOTE: Nova's api_db: a second database with a tree of its own.
+    image_db = subparsers.add_parser(
+        'image_db', help="the image service's own database ([image_service] "
+                         'database_connection)')
+    image_db_sub = image_db.add_subparsers(dest='action')
+    image_db_sub.add_parser(
+        'sync', help='upgrade its schema to the newest (the first sync '
+                     "copies the images nova-lite's database held; run it "
+                     'before db sync)')
+    image_db_sub.add_parser('version', help='print its schema revision')
     subparsers.add_parser('bootstrap', help="create Nova's default flavors")
     svc = subparsers.add_parser('service', help='services')
     svc_sub = svc.add_subparsers(dest='action')
@@ -431,7 +464,7 @@ NEEDS_SCHEMA = frozenset((('bootstrap',), ('service', 'list'),
 
 def main():
     CONF.register_cli_opt(cfg.SubCommandOpt('category', handler=_add_parsers))
-    common.setup()
+    config.setup()
     key = tuple(part for part in (CONF.category.name,
                                   getattr(CONF.category, 'action', None))
                 if part)

@@ -8,7 +8,7 @@ metadata proxy of their network, which signs each request with ``[metadata]
 metadata_proxy_shared_secret``.
 """
 
-from nova_lite.cmd import common
+from nova_lite import config
 from nova_lite import service
 from nova_lite import utils
 
@@ -24,6 +24,6 @@ def start():
 
 
 def main():
-    common.setup()
+    config.setup()
     start()
     utils.wait_forever()

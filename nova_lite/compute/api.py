@@ -19,19 +19,22 @@ from nova_lite.compute.checks import check_instance_state
 from nova_lite.compute.checks import reject_instance_state
 from nova_lite.compute import instance_actions
 from nova_lite.compute import moves
-from nova_lite.compute import power_state
 from nova_lite.compute import rpcapi as compute_rpcapi
-from nova_lite.compute import task_states
-from nova_lite.compute import vm_states
+from nova_lite.compute import server_group_api
 from nova_lite.conductor import api as conductor_api
 from nova_lite import conf
 from nova_lite import context as nova_context
 from nova_lite import exception
 from nova_lite.image import glance
+from nova_lite.image import meta as image_body
 from nova_lite.network import api as network_api
 from nova_lite import objects
+from nova_lite.objects import flavor as flavor_obj
 from nova_lite.objects import service as service_obj
 from nova_lite import quota
+from nova_lite.states import power_state
+from nova_lite.states import task_states
+from nova_lite.states import vm_states
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)
@@ -47,12 +50,10 @@ class _Unset:
 # NOTE: "not given", where None has a meaning of its own (unshelve's
 # availability_zone: null unpins the server, 2.91).
 UNSET = _Unset()
-# The image_* system_metadata a snapshot does not copy as properties:
-# fields of the image itself, and those Nova sets afresh on a snapshot.
+# The image properties a snapshot does not copy: those Nova sets afresh.
 _NOT_SNAPSHOT_PROPERTIES = frozenset((
-    'min_ram', 'min_disk', 'disk_format', 'container_format',
-    'base_image_ref', 'image_type', 'instance_uuid', 'user_id',
-    'image_location', 'image_state', 'owner_id'))
+    'image_type', 'instance_uuid', 'user_id', 'image_location',
+    'image_state', 'owner_id'))
 
 
 def _reservation_id():
@@ -73,16 +74,8 @@ class API(moves.MoveAPI):
 
     def get_flavor_for_create(self, context, flavor_ref):
         """The flavor a create names, or 400 when it cannot be used."""
-        try:
-            flavor = objects.Flavor.get_by_flavor_id(context, str(flavor_ref))
-        except exception.FlavorNotFound:
-            raise exception.FlavorNotFoundForCreate(flavor_id=flavor_ref)
-        if flavor.disabled:
-            raise exception.FlavorNotFoundForCreate(flavor_id=flavor_ref)
-        if (not flavor.is_public and not context.is_admin and
-                context.project_id not in flavor.projects):
-            raise exception.FlavorNotFoundForCreate(flavor_id=flavor_ref)
-        return flavor
+        return _usable_flavor(context, flavor_ref,
+                              exception.FlavorNotFoundForCreate)
 
     def _get_image(self, context, image_href):
         image_id = str(image_href).rstrip('/').rsplit('/', 1)[-1]
@@ -180,8 +173,8 @@ class API(moves.MoveAPI):
             raise exception.AmbiguousHostnameForMultipleInstances()
         requested_destination = self._requested_destination(
             context, requested_host, requested_hypervisor_hostname)
-        group = ServerGroupAPI.get_for_create(context, scheduler_hints,
-                                              max_count)
+        group = server_group_api.ServerGroupAPI.get_for_create(
+            context, scheduler_hints, max_count)
         # NOTE: networks, fixed IPs and their use are checked against
         # max_count, as Nova does, before any row is written.
         self.network_api.validate_networks(context, requested_networks,
@@ -252,7 +245,7 @@ class API(moves.MoveAPI):
         if count > 1 and name:
             # NOTE: Nova names each of a multi-create "<name>-<n>".
             display_name = '%s-%d' % (name, index + 1)
-        system_metadata = image_system_metadata(image)
+        system_metadata = image_body.system_metadata(image)
         instance = objects.Instance(
             context=context, uuid=uuid, user_id=context.user_id,
             project_id=context.project_id, display_name=display_name,
@@ -706,15 +699,8 @@ class API(moves.MoveAPI):
     def _get_flavor_for_resize(self, context, flavor_id):
         """:raises: FlavorNotFoundForResize (400) for a flavor the caller
         cannot use, as Nova answers a missing one."""
-        try:
-            flavor = objects.Flavor.get_by_flavor_id(context, str(flavor_id))
-        except exception.FlavorNotFound:
-            raise exception.FlavorNotFoundForResize(flavor_id=flavor_id)
-        if flavor.disabled or (
-                not flavor.is_public and not context.is_admin and
-                context.project_id not in flavor.projects):
-            raise exception.FlavorNotFoundForResize(flavor_id=flavor_id)
-        return flavor
+        return _usable_flavor(context, flavor_id,
+                              exception.FlavorNotFoundForResize)
 
     @check_instance_lock
     @check_instance_host
@@ -878,7 +864,7 @@ class API(moves.MoveAPI):
             if not key.startswith('image_')}
         # NOTE: the new image's properties replace the old one's, so that
         # 2.98's image properties and a later snapshot follow the rebuild.
-        system_metadata.update(image_system_metadata(image))
+        system_metadata.update(image_body.system_metadata(image))
         instance.system_metadata = system_metadata
         instance.image_ref = image['id']
         instance.progress = 0
@@ -917,10 +903,11 @@ class API(moves.MoveAPI):
             value = system_metadata.get('image_%s' % key)
             if value is not None and str(value).isdigit():
                 image[key] = int(value)
-        image.update({key[len('image_'):]: value
-                      for key, value in system_metadata.items()
-                      if key.startswith('image_') and value is not None and
-                      key[len('image_'):] not in _NOT_SNAPSHOT_PROPERTIES})
+        image.update({
+            key: value for key, value in
+            image_body.properties_from_system_metadata(
+                system_metadata).items()
+            if value is not None and key not in _NOT_SNAPSHOT_PROPERTIES})
         image.update(extra_properties or {})
         image.update({
             'image_type': 'snapshot',
@@ -1179,36 +1166,18 @@ class API(moves.MoveAPI):
                         image_id, instance.uuid, error)
 
 
-class InstanceActionAPI:
-    """The recorded actions of instances and their events."""
+def _usable_flavor(context, flavor_id, error):
+    """The flavor ``flavor_id`` if it is enabled and the caller may see it.
 
-    def actions_get(self, context, instance, limit=None, marker=None,
-                    filters=None):
-        """:returns: the actions on ``instance``, newest first.
-
-        :param limit, marker: paging (2.58): at most ``limit`` actions
-            after the one of request id ``marker``.
-        :param filters: ``changes-since``/``changes-before`` datetimes.
-        :raises: MarkerNotFound for an unknown marker.
-        """
-        filters = filters or {}
-        if limit is None and marker is None and not filters:
-            return objects.InstanceActionList.get_by_instance_uuid(
-                context, instance.uuid)
-        return objects.InstanceActionList.get_page_by_instance_uuid(
-            context, instance.uuid, limit=limit, marker=marker,
-            changes_since=filters.get('changes-since'),
-            changes_before=filters.get('changes-before'))
-
-    def action_get_by_request_id(self, context, instance, request_id):
-        """:returns: the action of ``request_id`` on ``instance``, or None."""
-        return objects.InstanceAction.get_by_request_id(
-            context, instance.uuid, request_id)
-
-    def action_events_get(self, context, instance, action_id):
-        """:returns: the events of action ``action_id``."""
-        return objects.InstanceActionEventList.get_by_action(context,
-                                                             action_id)
+    :raises: ``error(flavor_id=...)`` otherwise, a missing flavor too.
+    """
+    try:
+        flavor = objects.Flavor.get_by_flavor_id(context, str(flavor_id))
+    except exception.FlavorNotFound:
+        raise error(flavor_id=flavor_id)
+    if flavor.disabled or not flavor_obj.is_visible(context, flavor):
+        raise error(flavor_id=flavor_id)
+    return flavor
 
 
 def _hostname(display_name, uuid):
@@ -1218,42 +1187,6 @@ def _hostname(display_name, uuid):
                     for c in (display_name or '').lower().replace(' ', '-'))
     label = label.strip('-.')[:63].strip('-')
     return label or 'server-%s' % uuid
-
-
-# NOTE: the image attributes Glance itself owns; every other key of an
-# image body is a property, kept on the instance as "image_<key>" (as Nova
-# keeps image_meta) so views can show them (2.98) without asking Glance.
-_GLANCE_BASE_ATTRIBUTES = frozenset((
-    'id', 'name', 'status', 'visibility', 'protected', 'checksum', 'owner',
-    'size', 'virtual_size', 'created_at', 'updated_at', 'tags', 'file',
-    'schema', 'self', 'direct_url', 'locations', 'os_hash_algo',
-    'os_hash_value', 'os_hidden', 'stores', 'min_ram', 'min_disk',
-    'disk_format', 'container_format', 'properties'))
-# System metadata values are strings of at most 255 characters.
-_SYSTEM_METADATA_MAX = 255
-
-
-def image_system_metadata(image):
-    """The ``image_*`` system_metadata of a server booted from ``image``:
-    the sizes and formats the API checks, the image id, and every image
-    property (what 2.98 shows and snapshots inherit)."""
-    system_metadata = {'image_%s' % key: str(value)
-                       for key, value in image.items()
-                       if key in ('min_ram', 'min_disk', 'disk_format',
-                                  'container_format') and
-                       value is not None}
-    system_metadata['image_base_image_ref'] = image['id']
-    system_metadata.update(image_properties_as_system_metadata(image))
-    return system_metadata
-
-
-def image_properties_as_system_metadata(image):
-    """``{'image_<property>': value}`` of an image body's properties."""
-    properties = {key: value for key, value in image.items()
-                  if key not in _GLANCE_BASE_ATTRIBUTES}
-    properties.update(image.get('properties') or {})
-    return {'image_%s' % key: str(value)[:_SYSTEM_METADATA_MAX]
-            for key, value in properties.items() if value is not None}
 
 
 def _hints(hints):
@@ -1278,76 +1211,6 @@ class _reraise:
         LOG.error('Cleanup after a failed create failed too',
                   exc_info=self.exc_info)
         return False
-
-
-# ---- server groups ----------------------------------------------------------
-
-class ServerGroupAPI:
-    """Server groups: the project's, their quota, and joining one at boot.
-    """
-
-    @staticmethod
-    def get(context, group_uuid):
-        """A group the caller may see (any project's for an admin).
-
-        :raises: InstanceGroupNotFound
-        """
-        if not uuidutils.is_uuid_like(group_uuid):
-            raise exception.InstanceGroupNotFound(group_uuid=group_uuid)
-        project_id = None if context.is_admin else context.project_id
-        return objects.InstanceGroup.get_by_uuid(context, group_uuid,
-                                                 project_id=project_id)
-
-    @staticmethod
-    def get_all(context, all_projects=False, limit=None, offset=None):
-        """The project's groups, or every project's; at most ``[api]
-        max_limit`` of them."""
-        max_limit = CONF.api.max_limit
-        limit = max_limit if limit is None else min(limit, max_limit)
-        return objects.InstanceGroupList.get_all(
-            context, project_id=None if all_projects else context.project_id,
-            limit=limit, offset=offset)
-
-    @staticmethod
-    def create(context, name, policy, rules):
-        """:raises: ServerGroupLimitExceeded (403) past the quota."""
-        limit = quota.limit_of(context.project_id, 'server_groups')
-        if limit >= 0 and objects.InstanceGroupList.get_count_by_project(
-                context, context.project_id) >= limit:
-            raise exception.ServerGroupLimitExceeded()
-        group = objects.InstanceGroup(
-            context=context, name=name, user_id=context.user_id,
-            project_id=context.project_id, policy=policy, rules=rules)
-        group.create()
-        return group
-
-    @staticmethod
-    def delete(context, group):
-        group.destroy()
-
-    @classmethod
-    def get_for_create(cls, context, scheduler_hints, max_count):
-        """The group a server create asks to join (hint ``group``), or None.
-
-        :raises: InstanceGroupNotFoundForCreate (400) for a group the
-            caller cannot see, ServerGroupMembersLimitExceeded (403) when
-            ``max_count`` more members would pass the user's quota.
-        """
-        hint = (scheduler_hints or {}).get('group')
-        if isinstance(hint, list):
-            hint = hint[0] if hint else None
-        if not hint:
-            return None
-        try:
-            group = cls.get(context, hint)
-        except exception.InstanceGroupNotFound:
-            raise exception.InstanceGroupNotFoundForCreate(group_uuid=hint)
-        limit = quota.limit_of(context.project_id, 'server_group_members')
-        if limit >= 0 and objects.InstanceGroup.get_member_count(
-                context, group.uuid, user_id=context.user_id) + \
-                max_count > limit:
-            raise exception.ServerGroupMembersLimitExceeded()
-        return group
 
 
 def check_metadata_quota(context, metadata):

@@ -6,11 +6,11 @@ import time
 from oslo_log import log as logging
 from oslo_utils import timeutils
 
-from nova_lite.compute import power_state
-from nova_lite.compute import task_states
-from nova_lite.compute import vm_states
 from nova_lite import exception
 from nova_lite import objects
+from nova_lite.states import power_state
+from nova_lite.states import task_states
+from nova_lite.states import vm_states
 
 LOG = logging.getLogger(__name__)
 
@@ -196,7 +196,7 @@ class BuildTask:
         objects.InstanceFault.from_exception(
             self.context, instance.uuid, error,
             host=self.manager.host).create()
-        self.manager.release_resources(self.context, instance)
+        objects.Allocation.delete_by_consumer(self.context, instance.uuid)
 
     def _event_start(self):
         try:

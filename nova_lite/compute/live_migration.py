@@ -16,13 +16,13 @@ abort). Nothing stays in MIGRATING: a restart of the source settles it.
 from oslo_log import log as logging
 
 from nova_lite.compute import power
-from nova_lite.compute import power_state
 from nova_lite.compute import resize
-from nova_lite.compute import task_states
-from nova_lite.compute import vm_states
 from nova_lite import exception
 from nova_lite import objects
 from nova_lite.objects import migration as migration_obj
+from nova_lite.states import power_state
+from nova_lite.states import task_states
+from nova_lite.states import vm_states
 
 LOG = logging.getLogger(__name__)
 

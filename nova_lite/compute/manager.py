@@ -8,24 +8,25 @@ from nova_lite.compute import build
 from nova_lite.compute import host_cleanup
 from nova_lite.compute import live_migration
 from nova_lite.compute import power
-from nova_lite.compute import power_state
 from nova_lite.compute import rebuild
-from nova_lite.compute import resize
 from nova_lite.compute import rescue
+from nova_lite.compute import resize
 from nova_lite.compute import resource_tracker
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute import shelve
 from nova_lite.compute import snapshot
 from nova_lite.compute import soft_delete
-from nova_lite.compute import task_states
-from nova_lite.compute import vm_states
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite import conf
 from nova_lite import context as nova_context
 from nova_lite import exception
+from nova_lite.image import glance
 from nova_lite.network import agent as l2_agent
 from nova_lite.network import api as network_api
 from nova_lite import objects
+from nova_lite.states import power_state
+from nova_lite.states import task_states
+from nova_lite.states import vm_states
 from nova_lite import utils
 from nova_lite.virt import driver as virt_driver
 from nova_lite.virt import virtapi
@@ -52,7 +53,7 @@ class ComputeManager:
     def __init__(self, host=None, driver=None):
         self.host = host or CONF.host
         self.driver = driver or virt_driver.load_compute_driver(
-            ComputeVirtAPI(self))
+            ComputeVirtAPI(self), image_api=glance.API())
         self.compute_task_api = conductor_rpcapi.ComputeTaskAPI()
         # NOTE: a resize goes on from host to host (source <-> dest).
         self.compute_rpcapi = compute_rpcapi.ComputeAPI()
@@ -98,7 +99,7 @@ class ComputeManager:
                 resize.settle_interrupted(self, context, instance)
             elif instance.task_state == task_states.MIGRATING:
                 live_migration.settle_interrupted(self, context, instance)
-        self.cleanup_running_deleted_instances(context)
+        self._cleanup_running_deleted_instances(context)
 
     def _plug_networks(self, context, instances):
         """Join the bridges of the host's guests to their segments again
@@ -115,7 +116,7 @@ class ComputeManager:
                 LOG.error('Could not plug the networks of instance %s: %s',
                           instance.uuid, error.format_message())
 
-    def sync_tunnels(self, context=None):
+    def _sync_tunnels(self, context=None):
         """Follow the tunnel addresses of the hosts that came or went."""
         self.network_agent.sync_tunnels(
             context or nova_context.get_admin_context())
@@ -131,41 +132,54 @@ class ComputeManager:
                 reason='the compute service restarted during the build'),
             host=self.host).create()
 
+    def post_start_hook(self):
+        """Report the host's inventory at once, so a new host can be
+        scheduled to without waiting a whole interval.
+
+        NOTE: after the RPC server started: a build cast here before its
+        queue existed would be lost.
+        """
+        self._update_available_resource()
+
     def periodic_tasks(self):
-        """(callable, interval seconds) pairs the service runs."""
-        tasks = [(self.update_available_resource,
+        """(callable, interval seconds) pairs the service runs.
+
+        NOTE: the tasks have private names: the RPC server dispatches no
+        method starting with ``_`` (see rpc.ManagerAccessPolicy).
+        """
+        tasks = [(self._update_available_resource,
                   CONF.compute.resource_update_interval)]
         if CONF.compute.sync_power_state_interval > 0:
-            tasks.append((self.sync_power_states,
+            tasks.append((self._sync_power_states,
                           CONF.compute.sync_power_state_interval))
         if self.network_agent is not None and self.network_agent.tunnels:
-            tasks.append((self.sync_tunnels,
+            tasks.append((self._sync_tunnels,
                           CONF.network.tunnel_sync_interval))
         if CONF.resize_confirm_window > 0:
-            tasks.append((self.poll_unconfirmed_resizes,
+            tasks.append((self._poll_unconfirmed_resizes,
                           CONF.periodic_interval))
         if CONF.reclaim_instance_interval > 0:
-            tasks.append((self.reclaim_queued_deletes,
+            tasks.append((self._reclaim_queued_deletes,
                           CONF.reclaim_instance_interval))
         if CONF.shelved_offload_time > 0 and CONF.shelved_poll_interval > 0:
-            tasks.append((self.poll_shelved_instances,
+            tasks.append((self._poll_shelved_instances,
                           CONF.shelved_poll_interval))
         if CONF.running_deleted_instance_poll_interval > 0:
-            tasks.append((self.cleanup_running_deleted_instances,
+            tasks.append((self._cleanup_running_deleted_instances,
                           CONF.running_deleted_instance_poll_interval))
         return tasks
 
-    def cleanup_running_deleted_instances(self, context=None):
+    def _cleanup_running_deleted_instances(self, context=None):
         """Act on guests of deleted servers per ``[DEFAULT]
         running_deleted_instance_action``; release what they held."""
         context = context or nova_context.get_admin_context()
         host_cleanup.cleanup_running_deleted_instances(self, context)
 
-    def update_available_resource(self, context=None):
+    def _update_available_resource(self, context=None):
         context = context or nova_context.get_admin_context()
         self.rt.update_available_resource(context)
 
-    def sync_power_states(self, context=None):
+    def _sync_power_states(self, context=None):
         """Bring recorded power states in line with the hypervisor's."""
         context = context or nova_context.get_admin_context()
         for instance in objects.InstanceList.get_by_host(context, self.host):
@@ -281,7 +295,7 @@ class ComputeManager:
 
     # ---- resize and rebuild (1.3) ------------------------------------------
 
-    def poll_unconfirmed_resizes(self, context=None):
+    def _poll_unconfirmed_resizes(self, context=None):
         """Confirm resizes older than ``[DEFAULT] resize_confirm_window``."""
         context = context or nova_context.get_admin_context()
         resize.poll_unconfirmed_resizes(self, context)
@@ -326,9 +340,6 @@ class ComputeManager:
         utils.spawn_n(rebuild.RebuildTask(self, context, instance, image,
                                           admin_password,
                                           preserve_ephemeral).run)
-
-    def release_resources(self, context, instance):
-        objects.Allocation.delete_by_consumer(context, instance.uuid)
 
     # ---- live migration and evacuation (1.6) -------------------------------
 
@@ -460,12 +471,12 @@ class ComputeManager:
         """Power a soft deleted guest on again; returns at once."""
         utils.spawn_n(soft_delete.RestoreTask(self, context, instance).run)
 
-    def reclaim_queued_deletes(self, context=None):
+    def _reclaim_queued_deletes(self, context=None):
         """Delete soft deleted instances older than the interval."""
         context = context or nova_context.get_admin_context()
         soft_delete.reclaim_queued_deletes(self, context)
 
-    def poll_shelved_instances(self, context=None):
+    def _poll_shelved_instances(self, context=None):
         """Offload shelved instances older than shelved_offload_time."""
         context = context or nova_context.get_admin_context()
         shelve.poll_shelved_instances(self, context)

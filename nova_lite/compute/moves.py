@@ -18,12 +18,12 @@ from nova_lite.compute.checks import check_instance_host
 from nova_lite.compute.checks import check_instance_lock
 from nova_lite.compute.checks import check_instance_state
 from nova_lite.compute import instance_actions
-from nova_lite.compute import task_states
-from nova_lite.compute import vm_states
 from nova_lite import exception
 from nova_lite import objects
 from nova_lite.objects import migration as migration_obj
 from nova_lite.objects import service as service_obj
+from nova_lite.states import task_states
+from nova_lite.states import vm_states
 
 LOG = logging.getLogger(__name__)
 

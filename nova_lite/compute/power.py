@@ -12,12 +12,12 @@ import traceback
 
 from oslo_log import log as logging
 
-from nova_lite.compute import power_state
-from nova_lite.compute import task_states
-from nova_lite.compute import vm_states
 from nova_lite import conf
 from nova_lite import exception
 from nova_lite import objects
+from nova_lite.states import power_state
+from nova_lite.states import task_states
+from nova_lite.states import vm_states
 from nova_lite import utils
 
 CONF = conf.CONF
@@ -26,7 +26,8 @@ LOG = logging.getLogger(__name__)
 # NOTE: another request changed the instance's task state (or deleted it)
 # while this action waited for the lock or ran; that request now owns the
 # instance, so this one neither reverts nor records a fault.
-OVERTAKEN = (exception.InstanceNotFound, exception.UnexpectedTaskStateError)
+OVERTAKEN = (exception.InstanceNotFound, exception.UnexpectedTaskStateError,
+             exception.UnexpectedVMStateError)
 
 # Power states of a guest that does not run (Nova's sync uses the same).
 OFF_STATES = (power_state.NOSTATE, power_state.SHUTDOWN, power_state.CRASHED)

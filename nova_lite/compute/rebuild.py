@@ -12,11 +12,11 @@ from oslo_log import log as logging
 from oslo_utils import timeutils
 
 from nova_lite.compute import power
-from nova_lite.compute import power_state
 from nova_lite.compute import resize
-from nova_lite.compute import task_states
-from nova_lite.compute import vm_states
 from nova_lite import conf
+from nova_lite.states import power_state
+from nova_lite.states import task_states
+from nova_lite.states import vm_states
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)

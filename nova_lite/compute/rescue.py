@@ -10,10 +10,10 @@ clears the task, with a fault (Nova's revert).
 from oslo_log import log as logging
 
 from nova_lite.compute import power
-from nova_lite.compute import task_states
-from nova_lite.compute import vm_states
 from nova_lite.image import glance
 from nova_lite import objects
+from nova_lite.states import task_states
+from nova_lite.states import vm_states
 
 LOG = logging.getLogger(__name__)
 

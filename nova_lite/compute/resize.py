@@ -23,12 +23,12 @@ from oslo_serialization import jsonutils
 
 from nova_lite.compute import instance_actions
 from nova_lite.compute import power
-from nova_lite.compute import power_state
-from nova_lite.compute import task_states
-from nova_lite.compute import vm_states
 from nova_lite import conf
 from nova_lite import exception
 from nova_lite import objects
+from nova_lite.states import power_state
+from nova_lite.states import task_states
+from nova_lite.states import vm_states
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)

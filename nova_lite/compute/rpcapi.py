@@ -31,6 +31,11 @@ class ComputeAPI:
       rollback_live_migration_at_destination,
       live_migration_force_complete, live_migration_abort,
       evacuate_instance (casts)
+
+    No method has changed its arguments since it came: under an
+    ``[upgrade_levels] compute`` cap a method newer than the cap raises
+    RPCVersionCapped (409 at the API) instead of sending a message an
+    older compute could not dispatch.
     """
 
     VERSION = '1.6'
@@ -67,46 +72,49 @@ class ComputeAPI:
 
         :param clean_shutdown: ask the guest OS to shut down first.
         """
-        cctxt = self.client.prepare(server=host, version='1.1')
+        cctxt = rpc.prepare(self.client, 'stop_instance', '1.1', server=host)
         cctxt.cast(context, 'stop_instance', instance=instance,
                    clean_shutdown=clean_shutdown)
 
     def start_instance(self, context, instance, host):
         """Power the guest on and mark it ACTIVE (cast)."""
-        cctxt = self.client.prepare(server=host, version='1.1')
+        cctxt = rpc.prepare(self.client, 'start_instance', '1.1', server=host)
         cctxt.cast(context, 'start_instance', instance=instance)
 
     def reboot_instance(self, context, instance, host, reboot_type):
         """Reboot the guest, ``reboot_type`` SOFT or HARD (cast)."""
-        cctxt = self.client.prepare(server=host, version='1.1')
+        cctxt = rpc.prepare(self.client, 'reboot_instance', '1.1', server=host)
         cctxt.cast(context, 'reboot_instance', instance=instance,
                    reboot_type=reboot_type)
 
     def get_console_output(self, context, instance, host, tail_length=None):
         """:returns: the guest's console log, its last ``tail_length``
         lines if given (call)."""
-        cctxt = self.client.prepare(server=host, version='1.1')
+        cctxt = rpc.prepare(self.client, 'get_console_output', '1.1',
+                            server=host)
         return cctxt.call(context, 'get_console_output', instance=instance,
                           tail_length=tail_length)
 
     def pause_instance(self, context, instance, host):
         """Pause the guest and mark it PAUSED (cast)."""
-        cctxt = self.client.prepare(server=host, version='1.2')
+        cctxt = rpc.prepare(self.client, 'pause_instance', '1.2', server=host)
         cctxt.cast(context, 'pause_instance', instance=instance)
 
     def unpause_instance(self, context, instance, host):
         """Unpause the guest and mark it ACTIVE (cast)."""
-        cctxt = self.client.prepare(server=host, version='1.2')
+        cctxt = rpc.prepare(self.client, 'unpause_instance', '1.2',
+                            server=host)
         cctxt.cast(context, 'unpause_instance', instance=instance)
 
     def suspend_instance(self, context, instance, host):
         """Suspend the guest to disk and mark it SUSPENDED (cast)."""
-        cctxt = self.client.prepare(server=host, version='1.2')
+        cctxt = rpc.prepare(self.client, 'suspend_instance', '1.2',
+                            server=host)
         cctxt.cast(context, 'suspend_instance', instance=instance)
 
     def resume_instance(self, context, instance, host):
         """Resume the suspended guest and mark it ACTIVE (cast)."""
-        cctxt = self.client.prepare(server=host, version='1.2')
+        cctxt = rpc.prepare(self.client, 'resume_instance', '1.2', server=host)
         cctxt.cast(context, 'resume_instance', instance=instance)
 
     # ---- 1.3: resize and rebuild -------------------------------------------
@@ -115,7 +123,7 @@ class ComputeAPI:
                     clean_shutdown=True):
         """On the destination ``host``: note the resize's flavors and ask
         the source to hand the guest over (cast)."""
-        cctxt = self.client.prepare(server=host, version='1.3')
+        cctxt = rpc.prepare(self.client, 'prep_resize', '1.3', server=host)
         cctxt.cast(context, 'prep_resize', instance=instance,
                    migration=migration, flavor=flavor,
                    clean_shutdown=clean_shutdown)
@@ -124,7 +132,7 @@ class ComputeAPI:
                         clean_shutdown=True):
         """On the source ``host``: power the guest off and hand its disk
         to the destination (cast)."""
-        cctxt = self.client.prepare(server=host, version='1.3')
+        cctxt = rpc.prepare(self.client, 'resize_instance', '1.3', server=host)
         cctxt.cast(context, 'resize_instance', instance=instance,
                    migration=migration, flavor=flavor,
                    clean_shutdown=clean_shutdown)
@@ -135,28 +143,29 @@ class ComputeAPI:
 
         :param disk_info: what the source's driver said of the disks.
         """
-        cctxt = self.client.prepare(server=host, version='1.3')
+        cctxt = rpc.prepare(self.client, 'finish_resize', '1.3', server=host)
         cctxt.cast(context, 'finish_resize', instance=instance,
                    migration=migration, disk_info=disk_info)
 
     def confirm_resize(self, context, instance, migration, host):
         """On the source ``host``: drop the guest's old copy and the old
         flavor's allocation (cast)."""
-        cctxt = self.client.prepare(server=host, version='1.3')
+        cctxt = rpc.prepare(self.client, 'confirm_resize', '1.3', server=host)
         cctxt.cast(context, 'confirm_resize', instance=instance,
                    migration=migration)
 
     def revert_resize(self, context, instance, migration, host):
         """On the destination ``host``: destroy the resized guest, free
         its allocation and hand the instance back to the source (cast)."""
-        cctxt = self.client.prepare(server=host, version='1.3')
+        cctxt = rpc.prepare(self.client, 'revert_resize', '1.3', server=host)
         cctxt.cast(context, 'revert_resize', instance=instance,
                    migration=migration)
 
     def finish_revert_resize(self, context, instance, migration, host):
         """On the source ``host``: start the old guest with the old flavor
         again (cast)."""
-        cctxt = self.client.prepare(server=host, version='1.3')
+        cctxt = rpc.prepare(self.client, 'finish_revert_resize', '1.3',
+                            server=host)
         cctxt.cast(context, 'finish_revert_resize', instance=instance,
                    migration=migration)
 
@@ -164,7 +173,8 @@ class ComputeAPI:
                          admin_password=None, preserve_ephemeral=False):
         """Destroy the guest and spawn it again from ``image`` (an
         ImageMeta) on its ``host`` (cast)."""
-        cctxt = self.client.prepare(server=host, version='1.3')
+        cctxt = rpc.prepare(self.client, 'rebuild_instance', '1.3',
+                            server=host)
         cctxt.cast(context, 'rebuild_instance', instance=instance,
                    image=image, admin_password=admin_password,
                    preserve_ephemeral=preserve_ephemeral)
@@ -174,7 +184,8 @@ class ComputeAPI:
     def snapshot_instance(self, context, instance, host, image_id):
         """Snapshot the guest's root disk into the queued image
         ``image_id`` of the image service (cast)."""
-        cctxt = self.client.prepare(server=host, version='1.4')
+        cctxt = rpc.prepare(self.client, 'snapshot_instance', '1.4',
+                            server=host)
         cctxt.cast(context, 'snapshot_instance', instance=instance,
                    image_id=image_id)
 
@@ -183,7 +194,7 @@ class ComputeAPI:
         """Power the guest off, snapshot it into ``image_id`` and mark the
         instance SHELVED (offloading it at once when ``[DEFAULT]
         shelved_offload_time`` is 0) (cast)."""
-        cctxt = self.client.prepare(server=host, version='1.4')
+        cctxt = rpc.prepare(self.client, 'shelve_instance', '1.4', server=host)
         cctxt.cast(context, 'shelve_instance', instance=instance,
                    image_id=image_id, clean_shutdown=clean_shutdown)
 
@@ -191,7 +202,8 @@ class ComputeAPI:
                                 clean_shutdown=True):
         """Destroy the guest of a SHELVED instance and free its host's
         resources: SHELVED_OFFLOADED (cast)."""
-        cctxt = self.client.prepare(server=host, version='1.4')
+        cctxt = rpc.prepare(self.client, 'shelve_offload_instance', '1.4',
+                            server=host)
         cctxt.cast(context, 'shelve_offload_instance', instance=instance,
                    clean_shutdown=clean_shutdown)
 
@@ -199,7 +211,8 @@ class ComputeAPI:
         """Bring a shelved instance back on ``host``: spawn it on ``node``
         from its shelved image or, when its guest is still there, power
         it on (cast)."""
-        cctxt = self.client.prepare(server=host, version='1.4')
+        cctxt = rpc.prepare(self.client, 'unshelve_instance', '1.4',
+                            server=host)
         cctxt.cast(context, 'unshelve_instance', instance=instance,
                    node=node)
 
@@ -207,7 +220,7 @@ class ComputeAPI:
                         rescue_image_ref=None, clean_shutdown=True):
         """Boot the guest from a rescue image with its own disk attached
         second: RESCUED (cast)."""
-        cctxt = self.client.prepare(server=host, version='1.4')
+        cctxt = rpc.prepare(self.client, 'rescue_instance', '1.4', server=host)
         cctxt.cast(context, 'rescue_instance', instance=instance,
                    rescue_password=rescue_password,
                    rescue_image_ref=rescue_image_ref,
@@ -215,18 +228,21 @@ class ComputeAPI:
 
     def unrescue_instance(self, context, instance, host):
         """Boot the guest from its own disk again: ACTIVE (cast)."""
-        cctxt = self.client.prepare(server=host, version='1.4')
+        cctxt = rpc.prepare(self.client, 'unrescue_instance', '1.4',
+                            server=host)
         cctxt.cast(context, 'unrescue_instance', instance=instance)
 
     def soft_delete_instance(self, context, instance, host):
         """Power the guest off and mark the instance SOFT_DELETED, to be
         restored or reclaimed later (cast)."""
-        cctxt = self.client.prepare(server=host, version='1.4')
+        cctxt = rpc.prepare(self.client, 'soft_delete_instance', '1.4',
+                            server=host)
         cctxt.cast(context, 'soft_delete_instance', instance=instance)
 
     def restore_instance(self, context, instance, host):
         """Power a SOFT_DELETED instance's guest on: ACTIVE (cast)."""
-        cctxt = self.client.prepare(server=host, version='1.4')
+        cctxt = rpc.prepare(self.client, 'restore_instance', '1.4',
+                            server=host)
         cctxt.cast(context, 'restore_instance', instance=instance)
 
     # ---- 1.5: host information ---------------------------------------------
@@ -234,7 +250,7 @@ class ComputeAPI:
     def get_host_uptime(self, context, host):
         """:returns: the uptime of ``host`` as its hypervisor reports it,
         in the form of uptime(1) (call)."""
-        cctxt = self.client.prepare(server=host, version='1.5')
+        cctxt = rpc.prepare(self.client, 'get_host_uptime', '1.5', server=host)
         return cctxt.call(context, 'get_host_uptime')
 
     # ---- 1.6: live migration and evacuation --------------------------------
@@ -249,8 +265,9 @@ class ComputeAPI:
         :raises: MigrationPreCheckError, InvalidCPUInfo,
             InvalidLocalStorage, InvalidSharedStorage.
         """
-        cctxt = self.client.prepare(server=destination, version='1.6',
-                                    timeout=CONF.long_rpc_timeout)
+        cctxt = rpc.prepare(
+            self.client, 'check_can_live_migrate_destination', '1.6',
+            server=destination, timeout=CONF.long_rpc_timeout)
         return cctxt.call(context, 'check_can_live_migrate_destination',
                           instance=instance,
                           block_migration=block_migration)
@@ -262,7 +279,8 @@ class ComputeAPI:
 
         :returns: migrate_data, with "auto" block migration settled.
         """
-        cctxt = self.client.prepare(server=host, version='1.6')
+        cctxt = rpc.prepare(
+            self.client, 'check_can_live_migrate_source', '1.6', server=host)
         return cctxt.call(context, 'check_can_live_migrate_source',
                           instance=instance, migrate_data=migrate_data)
 
@@ -270,7 +288,7 @@ class ComputeAPI:
                        migrate_data, host):
         """On the source ``host``: move the running guest to ``dest``
         (cast); the migration's status follows it."""
-        cctxt = self.client.prepare(server=host, version='1.6')
+        cctxt = rpc.prepare(self.client, 'live_migration', '1.6', server=host)
         cctxt.cast(context, 'live_migration', instance=instance, dest=dest,
                    migration=migration, migrate_data=migrate_data)
 
@@ -281,8 +299,8 @@ class ComputeAPI:
 
         :returns: migrate_data with the destination's facts.
         """
-        cctxt = self.client.prepare(server=host, version='1.6',
-                                    timeout=CONF.long_rpc_timeout)
+        cctxt = rpc.prepare(self.client, 'pre_live_migration', '1.6',
+                            server=host, timeout=CONF.long_rpc_timeout)
         return cctxt.call(context, 'pre_live_migration', instance=instance,
                           disk_info=disk_info, migrate_data=migrate_data)
 
@@ -290,8 +308,9 @@ class ComputeAPI:
                                            migration, migrate_data, host):
         """On the destination ``host``, after the guest arrived: take the
         instance over (call)."""
-        cctxt = self.client.prepare(server=host, version='1.6',
-                                    timeout=CONF.long_rpc_timeout)
+        cctxt = rpc.prepare(
+            self.client, 'post_live_migration_at_destination', '1.6',
+            server=host, timeout=CONF.long_rpc_timeout)
         return cctxt.call(context, 'post_live_migration_at_destination',
                           instance=instance, migration=migration,
                           migrate_data=migrate_data)
@@ -300,7 +319,9 @@ class ComputeAPI:
                                                migrate_data, host):
         """On the destination ``host``, after a failed or aborted live
         migration: remove what was prepared there (cast)."""
-        cctxt = self.client.prepare(server=host, version='1.6')
+        cctxt = rpc.prepare(
+            self.client, 'rollback_live_migration_at_destination', '1.6',
+            server=host)
         cctxt.cast(context, 'rollback_live_migration_at_destination',
                    instance=instance, migrate_data=migrate_data)
 
@@ -308,14 +329,16 @@ class ComputeAPI:
                                       host):
         """On the source ``host``: make the running live migration end now
         (cast)."""
-        cctxt = self.client.prepare(server=host, version='1.6')
+        cctxt = rpc.prepare(
+            self.client, 'live_migration_force_complete', '1.6', server=host)
         cctxt.cast(context, 'live_migration_force_complete',
                    instance=instance, migration=migration)
 
     def live_migration_abort(self, context, instance, migration, host):
         """On the source ``host``: abort the live migration; the guest runs
         on there (cast)."""
-        cctxt = self.client.prepare(server=host, version='1.6')
+        cctxt = rpc.prepare(self.client, 'live_migration_abort', '1.6',
+                            server=host)
         cctxt.cast(context, 'live_migration_abort', instance=instance,
                    migration=migration)
 
@@ -326,7 +349,8 @@ class ComputeAPI:
 
         :param target_state: ``stopped`` to leave it SHUTOFF (2.95).
         """
-        cctxt = self.client.prepare(server=host, version='1.6')
+        cctxt = rpc.prepare(self.client, 'evacuate_instance', '1.6',
+                            server=host)
         cctxt.cast(context, 'evacuate_instance', instance=instance,
                    image=image, migration=migration, node=node,
                    admin_password=admin_password, target_state=target_state)

@@ -14,13 +14,13 @@ from oslo_log import log as logging
 from oslo_utils import timeutils
 
 from nova_lite.compute import power
-from nova_lite.compute import power_state
 from nova_lite.compute import snapshot
-from nova_lite.compute import task_states
-from nova_lite.compute import vm_states
 from nova_lite import conf
 from nova_lite.image import glance
 from nova_lite import objects
+from nova_lite.states import power_state
+from nova_lite.states import task_states
+from nova_lite.states import vm_states
 from nova_lite import utils
 
 CONF = conf.CONF

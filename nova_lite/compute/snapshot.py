@@ -11,9 +11,9 @@ its image with it, as Nova does.
 from oslo_log import log as logging
 
 from nova_lite.compute import power
-from nova_lite.compute import task_states
 from nova_lite import exception
 from nova_lite.image import glance
+from nova_lite.states import task_states
 
 LOG = logging.getLogger(__name__)
 

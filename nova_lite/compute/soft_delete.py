@@ -10,11 +10,11 @@ from oslo_log import log as logging
 from oslo_utils import timeutils
 
 from nova_lite.compute import power
-from nova_lite.compute import task_states
-from nova_lite.compute import vm_states
 from nova_lite import conf
 from nova_lite import exception
 from nova_lite import objects
+from nova_lite.states import task_states
+from nova_lite.states import vm_states
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)

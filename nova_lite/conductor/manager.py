@@ -5,17 +5,17 @@ import oslo_messaging as messaging
 from oslo_log import log as logging
 
 from nova_lite.compute import rpcapi as compute_rpcapi
-from nova_lite.compute import task_states
-from nova_lite.compute import vm_states
 from nova_lite.conductor.tasks import evacuate
 from nova_lite.conductor.tasks import live_migrate
 from nova_lite.conductor.tasks import migrate
-from nova_lite.db import api as db
+from nova_lite.db import compute_node_api as node_db
 from nova_lite.db import server_group_api as group_db
 from nova_lite import exception
 from nova_lite import objects
 from nova_lite.objects import base as objects_base
 from nova_lite.scheduler import rpcapi as scheduler_rpcapi
+from nova_lite.states import task_states
+from nova_lite.states import vm_states
 
 LOG = logging.getLogger(__name__)
 
@@ -57,6 +57,25 @@ class ConductorManager:
         target = object_versions[objinst.obj_name()]
         return objinst.obj_to_primitive(target_version=target,
                                         version_manifest=object_versions)
+
+
+def _own_request_specs(context, instances, request_spec):
+    """Each instance's own RequestSpec, in the order of ``instances``.
+
+    NOTE: one spec schedules a multi-create (its num_instances covers them
+    all) but names only the first instance; as Nova's build_instances
+    makes a local spec per instance, each build gets the one stored for
+    its instance (``request_spec`` when none is stored).
+    """
+    own = (request_spec.instance_uuid
+           if isinstance(request_spec, objects.RequestSpec) and
+           request_spec.obj_attr_is_set('instance_uuid') else None)
+    others = [instance.uuid for instance in instances
+              if instance.uuid != own]
+    stored = (objects.RequestSpec.get_by_instance_uuids(context, others)
+              if others else {})
+    return [stored.get(instance.uuid, request_spec)
+            for instance in instances]
 
 
 class ComputeTaskManager:
@@ -107,7 +126,8 @@ class ComputeTaskManager:
                 context, instance, hosts,
                 group_uuid=group.uuid if group is not None else None)
                 for instance, hosts in zip(instances, host_lists)]
-        for instance, host_list in zip(instances, host_lists):
+        specs = _own_request_specs(context, instances, request_spec)
+        for instance, host_list, spec in zip(instances, host_lists, specs):
             if not host_list:
                 reason = ('Exhausted all hosts available for retrying '
                           'build failures for instance %s.' % instance.uuid)
@@ -120,14 +140,14 @@ class ComputeTaskManager:
                 self._set_error(context, instance, error)
                 continue
             self._send_build(context, instance, host_list, image,
-                             request_spec, admin_password, injected_files,
+                             spec, admin_password, injected_files,
                              requested_networks)
 
     def _claim_alternate(self, context, instance, host_list,
                          group_uuid=None):
         """Claim the first alternate that still fits (and keeps the policy
         of the instance's server group); [] when none does."""
-        db.allocation_delete_by_consumer(instance.uuid)
+        node_db.allocation_delete_by_consumer(instance.uuid)
         remaining = list(host_list or [])
         while remaining:
             selection = remaining[0]
@@ -159,7 +179,7 @@ class ComputeTaskManager:
             # claim made for it must not outlive it.
             LOG.info('Instance %s was deleted during scheduling',
                      instance.uuid)
-            db.allocation_delete_by_consumer(instance.uuid)
+            node_db.allocation_delete_by_consumer(instance.uuid)
             return
         self._event(context, instance, 'finish', 'Success')
         self.compute_rpcapi.build_and_run_instance(
@@ -170,7 +190,7 @@ class ComputeTaskManager:
             host_list=host_list, node=selection.nodename)
 
     def _set_error(self, context, instance, error):
-        db.allocation_delete_by_consumer(instance.uuid)
+        node_db.allocation_delete_by_consumer(instance.uuid)
         instance.vm_state = vm_states.ERROR
         instance.task_state = None
         try:
@@ -276,7 +296,7 @@ class ComputeTaskManager:
             node=selection.nodename)
 
     def _unshelve_failed(self, context, instance, error):
-        db.allocation_delete_by_consumer(instance.uuid)
+        node_db.allocation_delete_by_consumer(instance.uuid)
         instance.task_state = None
         try:
             instance.save(expected_task_state=[task_states.UNSHELVING])

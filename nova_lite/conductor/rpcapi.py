@@ -82,6 +82,10 @@ class ComputeTaskAPI:
     * 1.3 - migrate_server takes host_name (a cold migration's requested
       destination); live_migrate_instance and evacuate_instance (calls:
       the scheduling and pre-checks answer the API)
+
+    Under an ``[upgrade_levels] conductor`` cap a method newer than the
+    cap raises RPCVersionCapped rather than send what the conductor could
+    not dispatch; migrate_server without a host_name goes as 1.1.
     """
 
     VERSION = '1.3'
@@ -117,15 +121,20 @@ class ComputeTaskAPI:
         the destination host (call: returns once the host is chosen).
 
         :param migration: the Migration the compute API recorded.
+        :param host_name: the requested destination (1.3); without one
+            the 1.1 form is sent, which a conductor before 1.3 takes.
         :raises: NoValidHost when no host fits; the instance is then back
             in its state with a fault, as Nova leaves it.
+        :raises: RPCVersionCapped for a ``host_name`` when
+            ``[upgrade_levels] conductor`` is below 1.3: an older
+            conductor would not honour it, so it is not dropped.
         """
         kwargs = {}
         version = '1.1'
         if host_name is not None:
             version = '1.3'
             kwargs['host_name'] = host_name
-        cctxt = self.client.prepare(version=version)
+        cctxt = rpc.prepare(self.client, 'migrate_server', version)
         return cctxt.call(context, 'migrate_server', instance=instance,
                           flavor=flavor, migration=migration,
                           clean_shutdown=clean_shutdown, **kwargs)
@@ -140,7 +149,7 @@ class ComputeTaskAPI:
         :raises: NoValidHost and the pre-check errors (400 at the API);
             the instance is then as before.
         """
-        cctxt = self.client.prepare(version='1.3')
+        cctxt = rpc.prepare(self.client, 'live_migrate_instance', '1.3')
         return cctxt.call(context, 'live_migrate_instance',
                           instance=instance, migration=migration,
                           host_name=host_name,
@@ -155,7 +164,7 @@ class ComputeTaskAPI:
 
         :raises: NoValidHost; the instance is then as before.
         """
-        cctxt = self.client.prepare(version='1.3')
+        cctxt = rpc.prepare(self.client, 'evacuate_instance', '1.3')
         return cctxt.call(context, 'evacuate_instance', instance=instance,
                           image=image, migration=migration,
                           host_name=host_name,
@@ -170,6 +179,6 @@ class ComputeTaskAPI:
             request's ``availability_zone`` (2.77) or forced host (2.91);
             None reads the stored one.
         """
-        cctxt = self.client.prepare(version='1.2')
+        cctxt = rpc.prepare(self.client, 'unshelve_instance', '1.2')
         cctxt.cast(context, 'unshelve_instance', instance=instance,
                    request_spec=request_spec)

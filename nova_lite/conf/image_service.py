@@ -30,6 +30,27 @@ Related options:
   nova-lite-all and nova-lite-manage's image commands, left without it,
   use ``http://bind_host:bind_port`` (a wildcard address as loopback).
 """),
+    cfg.StrOpt('database_connection',
+               secret=True,
+               help="""
+SQLAlchemy URL of the image service's own database (Glance's ``[database]
+connection``): its image records, apart from nova-lite's database.
+Unset means a sqlite file beside nova-lite's own,
+``$state_path/nova-lite-image.sqlite`` (the embedded default of
+nova-lite-all). ``nova-lite-manage image_db sync`` creates its schema;
+nova-lite-all does at start.
+
+Possible values:
+
+* ``sqlite:////path/to/nova-lite-image.sqlite``
+* ``mysql+pymysql://user:password@host/nova_lite_image``
+* ``postgresql+psycopg2://user:password@host/nova_lite_image``
+
+Related options:
+
+* ``[database] connection``: nova-lite's database, which must be another
+  one. Its pool options (``max_pool_size``, ...) apply to this one too.
+"""),
     cfg.StrOpt('store_path',
                default='$state_path/images',
                help="""

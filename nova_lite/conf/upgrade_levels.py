@@ -5,7 +5,9 @@ from oslo_config import cfg
 upgrade_group = cfg.OptGroup('upgrade_levels', title='Upgrade levels',
                              help="""
 Caps on the RPC API versions sent to each service, so that services of an
-older release can keep running during a rolling upgrade.
+older release can keep running during a rolling upgrade. A method newer
+than the cap is refused (a 409 at the API) rather than sent to a service
+that could not dispatch it; one whose older form suffices is sent in it.
 """)
 
 upgrade_opts = [

@@ -1,10 +1,90 @@
-"""Paged queries of instance actions (os-instance-actions 2.58 and 2.66)."""
+"""The database door of instance actions and their events, paged too
+(os-instance-actions 2.58 and 2.66)."""
 
 import sqlalchemy as sa
 
-from nova_lite.db import api
+from nova_lite.db import api as db_api
 from nova_lite.db import models
 from nova_lite import exception
+
+
+def action_start(values):
+    with db_api.transaction() as session:
+        row = models.InstanceAction(**values)
+        session.add(row)
+        session.flush()
+        return row
+
+
+def _action_by_request(session, instance_uuid, request_id):
+    return session.scalars(
+        sa.select(models.InstanceAction)
+        .filter_by(instance_uuid=instance_uuid, request_id=request_id)
+        .order_by(models.InstanceAction.id.desc())).first()
+
+
+def action_get_by_request_id(instance_uuid, request_id):
+    with db_api.transaction() as session:
+        return _action_by_request(session, instance_uuid, request_id)
+
+
+def action_get_by_instance(instance_uuid):
+    with db_api.transaction() as session:
+        return list(session.scalars(
+            sa.select(models.InstanceAction)
+            .filter_by(instance_uuid=instance_uuid)
+            .order_by(models.InstanceAction.id.desc())))
+
+
+def action_event_start(instance_uuid, request_id, event, host,
+                       start_time=None):
+    with db_api.transaction() as session:
+        action = _action_by_request(session, instance_uuid, request_id)
+        if action is None:
+            raise exception.InstanceActionNotFound(
+                request_id=request_id, instance_uuid=instance_uuid)
+        row = models.InstanceActionEvent(
+            action_id=action.id, event=event, host=host,
+            start_time=start_time or db_api.now())
+        session.add(row)
+        action.updated_at = db_api.now()
+        session.flush()
+        return row
+
+
+def action_event_finish(instance_uuid, request_id, event, result,
+                        traceback=None, details=None):
+    with db_api.transaction() as session:
+        action = _action_by_request(session, instance_uuid, request_id)
+        if action is None:
+            raise exception.InstanceActionNotFound(
+                request_id=request_id, instance_uuid=instance_uuid)
+        row = session.scalars(
+            sa.select(models.InstanceActionEvent)
+            .filter_by(action_id=action.id, event=event)
+            .order_by(models.InstanceActionEvent.id.desc())).first()
+        now = db_api.now()
+        if row is None:
+            row = models.InstanceActionEvent(action_id=action.id,
+                                             event=event, start_time=now)
+            session.add(row)
+        row.finish_time = now
+        row.result = result
+        row.traceback = traceback
+        row.details = details
+        action.updated_at = now
+        if result.lower() == 'error':
+            action.message = 'Error'
+        session.flush()
+        return row
+
+
+def action_events_get(action_id):
+    with db_api.transaction() as session:
+        return list(session.scalars(
+            sa.select(models.InstanceActionEvent)
+            .filter_by(action_id=action_id)
+            .order_by(models.InstanceActionEvent.id)))
 
 
 def _changed_at():
@@ -24,7 +104,7 @@ def action_get_page(instance_uuid, limit=None, marker=None,
     :raises: MarkerNotFound for a marker the instance has no action of.
     """
     action = models.InstanceAction
-    with api.transaction() as session:
+    with db_api.transaction() as session:
         query = sa.select(action).filter_by(instance_uuid=instance_uuid)
         if changes_since is not None:
             query = query.where(_changed_at() >= changes_since)

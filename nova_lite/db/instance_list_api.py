@@ -19,9 +19,9 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import orm
 
-from nova_lite.compute import vm_states
 from nova_lite.db import models
 from nova_lite import exception
+from nova_lite.states import vm_states
 
 # Filters matched exactly; a list value means "any of these".
 EXACT_FILTERS = ('project_id', 'user_id', 'image_ref', 'vm_state',

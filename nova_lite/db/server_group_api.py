@@ -20,6 +20,7 @@ from oslo_utils import uuidutils
 import sqlalchemy as sa
 
 from nova_lite.db import api as db_api
+from nova_lite.db import compute_node_api as node_db
 from nova_lite.db import models
 from nova_lite import exception
 
@@ -234,17 +235,17 @@ def check_policy(policy, rules, members_by_node, compute_node_id):
 
 @db_api.retry_on_conflict
 def allocation_claim(group_uuid, compute_node_id, consumer_id, resources):
-    """:func:`nova_lite.db.api.allocation_claim` for a member of a group:
-    the group's policy is checked against every other member's claim in
-    the same transaction.
+    """:func:`nova_lite.db.compute_node_api.allocation_claim` for a member
+    of a group: the group's policy is checked against every other member's
+    claim in the same transaction.
 
     :param group_uuid: the group, or None for a plain claim.
     :returns: True if claimed, False if the node cannot fit the request.
     :raises: GroupAffinityViolation when the node would break the policy.
     """
     if group_uuid is None:
-        return db_api.allocation_claim(compute_node_id, consumer_id,
-                                       resources)
+        return node_db.allocation_claim(compute_node_id, consumer_id,
+                                        resources)
     group = models.InstanceGroup
     with db_api.transaction() as session:
         # NOTE: the write comes first so that on sqlite the transaction
@@ -265,5 +266,5 @@ def allocation_claim(group_uuid, compute_node_id, consumer_id, resources):
                 raise exception.GroupAffinityViolation(policy=row.policy,
                                                        reason=reason)
         # NOTE: a group deleted meanwhile has no rule left to keep.
-        return db_api.allocation_claim_in_session(
+        return node_db.allocation_claim_in_session(
             session, compute_node_id, consumer_id, resources)

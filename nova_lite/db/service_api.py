@@ -1,7 +1,7 @@
-"""The database door of service management (os-services): a service by
-uuid, and removing a compute host for good.
+"""The database door of services: their records and heartbeats, a service
+by uuid, and removing a compute host for good.
 
-Like ``db/api.py`` every function answers with detached rows.
+Like every ``db/*_api.py`` module it answers with detached rows.
 """
 
 import sqlalchemy as sa
@@ -9,6 +9,69 @@ import sqlalchemy as sa
 from nova_lite.db import api as db_api
 from nova_lite.db import models
 from nova_lite import exception
+
+
+def service_create(values):
+    with db_api.transaction() as session:
+        row = models.Service(**values)
+        session.add(row)
+        session.flush()
+        return row
+
+
+def service_get_by_host_and_binary(host, binary):
+    with db_api.transaction() as session:
+        return session.scalars(
+            sa.select(models.Service).filter_by(host=host, binary=binary)
+        ).first()
+
+
+def service_get(service_id):
+    with db_api.transaction() as session:
+        row = session.get(models.Service, service_id)
+        if row is None:
+            raise exception.ServiceNotFound(service_id=service_id)
+        return row
+
+
+def service_get_all(binary=None, host=None):
+    with db_api.transaction() as session:
+        query = sa.select(models.Service).order_by(models.Service.id)
+        if binary:
+            query = query.filter_by(binary=binary)
+        if host:
+            query = query.filter_by(host=host)
+        return list(session.scalars(query))
+
+
+def service_update(service_id, values):
+    with db_api.transaction() as session:
+        row = session.get(models.Service, service_id)
+        if row is None:
+            raise exception.ServiceNotFound(service_id=service_id)
+        for key, value in values.items():
+            setattr(row, key, value)
+        return row
+
+
+def service_heartbeat(service_id):
+    """Record that a service is alive; returns the updated row."""
+    with db_api.transaction() as session:
+        now = db_api.now()
+        session.execute(
+            sa.update(models.Service).where(models.Service.id == service_id)
+            .values(report_count=models.Service.report_count + 1,
+                    last_seen_up=now, updated_at=now))
+        row = session.get(models.Service, service_id)
+        if row is None:
+            raise exception.ServiceNotFound(service_id=service_id)
+        return row
+
+
+def service_destroy(service_id):
+    with db_api.transaction() as session:
+        session.execute(sa.delete(models.Service)
+                        .where(models.Service.id == service_id))
 
 
 def service_get_by_uuid(uuid):

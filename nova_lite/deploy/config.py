@@ -67,6 +67,10 @@ class NodeFacts:
                                     'rabbit://user:pass@host:5672/')
     database_connection: str = _fact(help='SQLAlchemy URL of the database '
                                           '(controller only)')
+    image_database_connection: str = _fact(
+        help="SQLAlchemy URL of the image service's own database "
+             '(controller only; default: a sqlite file in the state path, '
+             'beside)')
     state_path: str = _fact(help='where the node keeps its state: '
                                  'instances, image cache, images, '
                                  "networks' DHCP files")
@@ -154,6 +158,8 @@ _OPTIONS = (
     ('api', 'auth_strategy', _CONTROLLER, lambda f: f.auth_strategy),
     ('database', 'connection', _CONTROLLER,
      lambda f: f.database_connection),
+    ('image_service', 'database_connection', _CONTROLLER,
+     lambda f: f.image_database_connection),
     ('image_service', 'bind_host', _CONTROLLER,
      lambda f: f.image_listen or f.my_ip),
     ('image_service', 'bind_port', _CONTROLLER, lambda f: f.image_port),
@@ -308,6 +314,9 @@ SAMPLE_FACTS = {
         database_connection='mysql+pymysql://nova-lite:DB_PASSWORD@%s/'
                             'nova_lite?charset=utf8mb4'
                             % _SAMPLE_CONTROLLER_IP,
+        image_database_connection='mysql+pymysql://nova-lite:DB_PASSWORD@'
+                                  '%s/nova_lite_image?charset=utf8mb4'
+                                  % _SAMPLE_CONTROLLER_IP,
         auth_strategy='keystone',
         keystone_authtoken={
             'www_authenticate_uri': 'http://%s/identity'

@@ -19,6 +19,7 @@ from oslo_log import log as logging
 
 from nova_lite import conf
 from nova_lite import exception
+from nova_lite.image import meta as image_body
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)
@@ -341,21 +342,11 @@ class API:
         raise exception.ImageServiceUnavailable(reason=str(last_error))
 
 
-# NOTE: the attributes of Glance v2's image schema; every other key of an
-# image body is a custom property, which Nova calls the image's
-# "properties" (its "metadata" in the API).
-BASE_PROPERTIES = frozenset((
-    'id', 'name', 'status', 'visibility', 'protected', 'os_hidden',
-    'checksum', 'os_hash_algo', 'os_hash_value', 'owner', 'size',
-    'virtual_size', 'container_format', 'disk_format', 'created_at',
-    'updated_at', 'tags', 'direct_url', 'min_ram', 'min_disk', 'self',
-    'file', 'schema', 'locations', 'stores'))
-
-
 def properties_of(image):
-    """The custom properties of a Glance v2 image body."""
+    """The custom properties of a Glance v2 image body, which Nova calls
+    the image's "properties" (its "metadata" in the API)."""
     return {key: value for key, value in image.items()
-            if key not in BASE_PROPERTIES}
+            if key not in image_body.BASE_ATTRIBUTES}
 
 
 def _error_text(error):

@@ -23,10 +23,10 @@ from oslo_utils import uuidutils
 
 from nova_lite import conf
 from nova_lite import exception
-from nova_lite.network import model
 from nova_lite.network import rpcapi as network_rpcapi
 from nova_lite.network import segments
 from nova_lite import objects
+from nova_lite.objects import network_info as model
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)

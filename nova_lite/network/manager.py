@@ -69,7 +69,7 @@ class NetworkManager:
         _enable_forwarding()
         context = nova_context.get_admin_context()
         self.agent.sync_tunnels(context)
-        self.sync_networks(context)
+        self._sync_networks(context)
 
     def cleanup_host(self):
         """Close the metadata proxies' sockets (bridges, DHCP servers and
@@ -80,16 +80,18 @@ class NetworkManager:
         self._proxies.clear()
 
     def periodic_tasks(self):
-        tasks = [(self.sync_networks, CONF.network.network_sync_interval)]
+        """(callable, interval seconds) pairs the service runs; private
+        names, so no RPC message reaches them."""
+        tasks = [(self._sync_networks, CONF.network.network_sync_interval)]
         if self.agent.tunnels:
-            tasks.append((self.sync_tunnels,
+            tasks.append((self._sync_tunnels,
                           CONF.network.tunnel_sync_interval))
         return tasks
 
-    def sync_tunnels(self, context=None):
+    def _sync_tunnels(self, context=None):
         self.agent.sync_tunnels(context or nova_context.get_admin_context())
 
-    def sync_networks(self, context=None):
+    def _sync_networks(self, context=None):
         """Bring every network (and every deleted one) in line."""
         self.refresh_networks(context or nova_context.get_admin_context())
 

@@ -2,7 +2,7 @@
 
 from oslo_versionedobjects import fields
 
-from nova_lite.db import api as db
+from nova_lite.db import compute_node_api as node_db
 from nova_lite.objects import base
 
 
@@ -20,4 +20,4 @@ class Allocation(base.NovaObject):
     @base.remotable_classmethod
     def delete_by_consumer(cls, context, consumer_id):
         """Free everything ``consumer_id`` holds, on any node."""
-        db.allocation_delete_by_consumer(consumer_id)
+        node_db.allocation_delete_by_consumer(consumer_id)

@@ -2,7 +2,7 @@
 
 from oslo_versionedobjects import fields
 
-from nova_lite.db import api as db
+from nova_lite.db import compute_node_api as db
 from nova_lite.objects import base
 
 _INVENTORY = ('hypervisor_type', 'hypervisor_version', 'host_ip', 'vcpus',

@@ -2,7 +2,7 @@
 
 from oslo_versionedobjects import fields
 
-from nova_lite.db import api as db
+from nova_lite.db import flavor_api as db
 from nova_lite import exception
 from nova_lite.objects import base
 
@@ -129,3 +129,14 @@ class FlavorList(base.ObjectListBase, base.NovaObject):
                                  limit=limit, marker=marker,
                                  project_id=project_id)
         return cls._from_rows(context, Flavor, rows)
+
+
+def is_visible(context, flavor):
+    """Whether ``context`` may see and use ``flavor``: a public one, or a
+    private one as an admin or a project on its access list.
+
+    NOTE: the one visibility rule; the flavor API answers 404 and the
+    compute API 400 (create, resize) when it fails.
+    """
+    return (flavor.is_public or context.is_admin or
+            context.project_id in (flavor.projects or []))

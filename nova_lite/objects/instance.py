@@ -6,14 +6,14 @@ from oslo_utils import versionutils
 from oslo_versionedobjects import fields
 
 from nova_lite import conf
-from nova_lite.db import api as db
+from nova_lite.db import instance_api as instance_db
 from nova_lite.db import usage_api as usage_db
 from nova_lite import exception
-from nova_lite.network import model as network_model
 from nova_lite.objects import base
 from nova_lite.objects import flavor as flavor_obj
 from nova_lite.objects import instance_fault as fault_obj
 from nova_lite.objects import network as network_obj
+from nova_lite.objects import network_info as network_model
 
 CONF = conf.CONF
 
@@ -123,7 +123,8 @@ class Instance(base.NovaObject, base.TimestampedObject):
             row.network_info)
         if expected_attrs and 'fault' in expected_attrs:
             if fault is _FAULT_NOT_LOOKED_UP:
-                fault = db.instance_fault_get_latest([row.uuid]).get(row.uuid)
+                fault = instance_db.instance_fault_get_latest(
+                    [row.uuid]).get(row.uuid)
             obj.fault = (fault_obj.InstanceFault._from_row(context, fault)
                          if fault is not None else None)
         obj.obj_reset_changes()
@@ -152,7 +153,7 @@ class Instance(base.NovaObject, base.TimestampedObject):
             raise exception.ObjectActionError(
                 action='obj_load_attr',
                 reason='attribute %s not lazy-loadable' % attrname)
-        row = db.instance_fault_get_latest([self.uuid]).get(self.uuid)
+        row = instance_db.instance_fault_get_latest([self.uuid]).get(self.uuid)
         self.fault = (fault_obj.InstanceFault._from_row(self._context, row)
                       if row is not None else None)
         self.obj_reset_changes(['fault'])
@@ -160,7 +161,7 @@ class Instance(base.NovaObject, base.TimestampedObject):
     @base.remotable_classmethod
     def get_by_uuid(cls, context, uuid, expected_attrs=None,
                     read_deleted='no'):
-        row = db.instance_get_by_uuid(uuid, read_deleted=read_deleted)
+        row = instance_db.instance_get_by_uuid(uuid, read_deleted=read_deleted)
         return cls._from_row(context, row, expected_attrs=expected_attrs)
 
     @base.remotable
@@ -170,7 +171,7 @@ class Instance(base.NovaObject, base.TimestampedObject):
                                               reason='already created')
         values = self._db_values()
         metadata = self.metadata if self.obj_attr_is_set('metadata') else {}
-        row = db.instance_create(values, metadata=metadata)
+        row = instance_db.instance_create(values, metadata=metadata)
         self._from_row(self._context, row, self)
 
     @base.remotable
@@ -192,7 +193,8 @@ class Instance(base.NovaObject, base.TimestampedObject):
             expected['task_state'] = expected_task_state
         if expected_vm_state is not None:
             expected['vm_state'] = expected_vm_state
-        row = db.instance_update(self.uuid, values, expected=expected or None)
+        row = instance_db.instance_update(self.uuid, values,
+                                          expected=expected or None)
         had_fault = self.obj_attr_is_set('fault')
         fault = self.fault if had_fault else None
         self._from_row(self._context, row, self)
@@ -202,12 +204,12 @@ class Instance(base.NovaObject, base.TimestampedObject):
 
     @base.remotable
     def refresh(self):
-        row = db.instance_get_by_uuid(self.uuid)
+        row = instance_db.instance_get_by_uuid(self.uuid)
         self._from_row(self._context, row, self)
 
     @base.remotable
     def destroy(self):
-        row = db.instance_destroy(self.uuid)
+        row = instance_db.instance_destroy(self.uuid)
         self.deleted = True
         self.vm_state = row.vm_state
         self.task_state = None
@@ -224,13 +226,14 @@ class InstanceList(base.ObjectListBase, base.NovaObject):
     def get_by_filters(cls, context, filters, sort_keys=None, sort_dirs=None,
                        limit=None, marker=None, expected_attrs=None,
                        read_deleted='no'):
-        rows = db.instance_get_all(filters=filters, limit=limit,
-                                   marker=marker, sort_keys=sort_keys,
-                                   sort_dirs=sort_dirs,
-                                   read_deleted=read_deleted)
+        rows = instance_db.instance_get_all(filters=filters, limit=limit,
+                                            marker=marker, sort_keys=sort_keys,
+                                            sort_dirs=sort_dirs,
+                                            read_deleted=read_deleted)
         faults = {}
         if expected_attrs and 'fault' in expected_attrs:
-            faults = db.instance_fault_get_latest([r.uuid for r in rows])
+            faults = instance_db.instance_fault_get_latest(
+                [r.uuid for r in rows])
         result = cls(context, objects=[
             Instance._from_row(context, row, expected_attrs=expected_attrs,
                                fault=faults.get(row.uuid))

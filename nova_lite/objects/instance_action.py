@@ -2,8 +2,7 @@
 
 from oslo_versionedobjects import fields
 
-from nova_lite.db import api as db
-from nova_lite.db import instance_action_api as instance_action_db
+from nova_lite.db import instance_action_api as db
 from nova_lite.objects import base
 
 
@@ -53,7 +52,7 @@ class InstanceActionList(base.ObjectListBase, base.NovaObject):
                                   marker=None, changes_since=None,
                                   changes_before=None):
         """One page of the actions, newest first (2.58, 2.66)."""
-        rows = instance_action_db.action_get_page(
+        rows = db.action_get_page(
             instance_uuid, limit=limit, marker=marker,
             changes_since=changes_since, changes_before=changes_before)
         return cls._from_rows(context, InstanceAction, rows)

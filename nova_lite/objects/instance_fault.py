@@ -4,7 +4,7 @@ import traceback
 
 from oslo_versionedobjects import fields
 
-from nova_lite.db import api as db
+from nova_lite.db import instance_api as instance_db
 from nova_lite import exception
 from nova_lite.objects import base
 
@@ -25,7 +25,7 @@ class InstanceFault(base.NovaObject):
 
     @base.remotable
     def create(self):
-        row = db.instance_fault_create({
+        row = instance_db.instance_fault_create({
             'instance_uuid': self.instance_uuid, 'code': self.code,
             'message': self.message, 'details': self.details,
             'host': self.host})
@@ -60,5 +60,5 @@ class InstanceFaultList(base.ObjectListBase, base.NovaObject):
 
     @base.remotable_classmethod
     def get_latest_by_instance_uuids(cls, context, instance_uuids):
-        rows = db.instance_fault_get_latest(instance_uuids).values()
+        rows = instance_db.instance_fault_get_latest(instance_uuids).values()
         return cls._from_rows(context, InstanceFault, list(rows))

@@ -11,8 +11,8 @@ from oslo_versionedobjects import fields
 
 from nova_lite.db import network_api as db
 from nova_lite import exception
-from nova_lite.network import model as network_model
 from nova_lite.objects import base
+from nova_lite.objects import network_info as network_model
 
 
 class NetworkModel(fields.FieldType):

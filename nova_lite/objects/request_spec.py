@@ -4,7 +4,7 @@ from oslo_serialization import jsonutils
 from oslo_utils import versionutils
 from oslo_versionedobjects import fields
 
-from nova_lite.db import api as db
+from nova_lite.db import request_spec_api as db
 from nova_lite.objects import base
 
 

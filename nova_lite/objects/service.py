@@ -6,7 +6,6 @@ from oslo_utils import uuidutils
 from oslo_versionedobjects import fields
 
 from nova_lite import conf
-from nova_lite.db import api as db
 from nova_lite.db import service_api
 from nova_lite.objects import base
 
@@ -51,16 +50,16 @@ class Service(base.NovaObject, base.TimestampedObject):
 
     @base.remotable_classmethod
     def get_by_host_and_binary(cls, context, host, binary):
-        row = db.service_get_by_host_and_binary(host, binary)
+        row = service_api.service_get_by_host_and_binary(host, binary)
         return cls._from_row(context, row) if row is not None else None
 
     @base.remotable_classmethod
     def get_by_id(cls, context, service_id):
-        return cls._from_row(context, db.service_get(service_id))
+        return cls._from_row(context, service_api.service_get(service_id))
 
     @base.remotable
     def create(self):
-        row = db.service_create({
+        row = service_api.service_create({
             'uuid': uuidutils.generate_uuid(), 'host': self.host,
             'binary': self.binary, 'topic': self.topic,
             'version': SERVICE_VERSION})
@@ -72,15 +71,16 @@ class Service(base.NovaObject, base.TimestampedObject):
                                        'forced_down', 'version', 'topic'))
         if values:
             self._from_row(self._context,
-                           db.service_update(self.id, values), self)
+                           service_api.service_update(self.id, values), self)
 
     @base.remotable
     def heartbeat(self):
-        self._from_row(self._context, db.service_heartbeat(self.id), self)
+        self._from_row(self._context,
+                       service_api.service_heartbeat(self.id), self)
 
     @base.remotable
     def destroy(self):
-        db.service_destroy(self.id)
+        service_api.service_destroy(self.id)
 
     # ---- os-services management ----
 
@@ -118,5 +118,5 @@ class ServiceList(base.ObjectListBase, base.NovaObject):
 
     @base.remotable_classmethod
     def get_all(cls, context, binary=None, host=None):
-        rows = db.service_get_all(binary=binary, host=host)
+        rows = service_api.service_get_all(binary=binary, host=host)
         return cls._from_rows(context, Service, rows)

@@ -2,7 +2,7 @@
 
 from oslo_versionedobjects import fields
 
-from nova_lite.db import api as db
+from nova_lite.db import instance_api as db
 from nova_lite.objects import base
 
 # NOTE: Nova's per-server limit (nova.objects.instance.MAX_TAG_COUNT).

@@ -6,7 +6,7 @@ from oslo_log import log as logging
 from oslo_utils import excutils
 
 from nova_lite import conf
-from nova_lite.db import api as db
+from nova_lite.db import compute_node_api as node_db
 from nova_lite.db import server_group_api as group_db
 from nova_lite import exception
 from nova_lite import objects
@@ -268,7 +268,7 @@ class FilterScheduler:
     def _release(instance_uuids):
         for instance_uuid in instance_uuids:
             try:
-                db.allocation_delete_by_consumer(instance_uuid)
+                node_db.allocation_delete_by_consumer(instance_uuid)
             except Exception:
                 # NOTE: keep releasing the others; the original error is
                 # the one the caller must see.

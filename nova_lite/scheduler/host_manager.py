@@ -4,7 +4,7 @@ from oslo_log import log as logging
 from oslo_serialization import jsonutils
 
 from nova_lite import conf
-from nova_lite.db import api as db
+from nova_lite.db import compute_node_api as node_db
 from nova_lite.db import server_group_api as group_db
 from nova_lite import objects
 from nova_lite.objects import service as service_obj
@@ -94,7 +94,7 @@ class HostState:
             'DISK_GB': compute_node.disk_allocation_ratio}
         # NOTE: the same arithmetic the claim uses in the database, so a
         # host the filters pass is a host the claim can fit.
-        self.capacity = dict(db.capacity_of(compute_node))
+        self.capacity = dict(node_db.capacity_of(compute_node))
         self.used = {rc: int((usage or {}).get(rc, 0))
                      for rc in utils.RESOURCE_CLASSES}
         self.cpu_info = _load_cpu_info(compute_node.cpu_info)
@@ -170,7 +170,7 @@ class HostManager:
         services = {service.host: service for service in
                     objects.ServiceList.get_all(
                         context, binary=service_obj.COMPUTE_BINARY)}
-        usages = db.allocation_usages()
+        usages = node_db.allocation_usages()
         host_aggregates = aggregates_by_host(context)
         states = []
         for node in nodes:

@@ -27,7 +27,7 @@ BUILTIN_DRIVERS = {
 class InstanceInfo:
     """What a hypervisor knows about one guest.
 
-    :ivar state: a value from :mod:`nova_lite.compute.power_state`.
+    :ivar state: a value from :mod:`nova_lite.states.power_state`.
     :ivar internal_id: the hypervisor's own id of the guest, if any.
     """
 
@@ -63,8 +63,12 @@ class ComputeDriver:
         'supports_console_output': True,
     }
 
-    def __init__(self, virtapi):
+    def __init__(self, virtapi, image_api=None):
         self.virtapi = virtapi
+        # NOTE: given by the compute manager (nova_lite.image.glance.API):
+        # a driver downloads and uploads images through it, and never
+        # reaches up to the image client itself.
+        self._image_api = image_api
 
     # ---- host ---------------------------------------------------------------
 
@@ -138,8 +142,9 @@ class ComputeDriver:
         behind (no defined guest, no instance files) and the error is
         raised; the manager reschedules the build.
 
-        :param network_info: a :class:`nova_lite.network.model.NetworkInfo`
-            (a list of VIF dicts); None or empty for a guest without NICs.
+        :param network_info: a
+            :class:`nova_lite.objects.network_info.NetworkInfo` (a list of
+            VIF dicts); None or empty for a guest without NICs.
 
         :raises InstanceExists: a guest for ``instance`` already exists.
         :raises InstanceDeployFailure: the hypervisor refused the guest.
@@ -454,11 +459,13 @@ def _driver_class_path(name):
     return BUILTIN_DRIVERS.get(name)
 
 
-def load_compute_driver(virtapi, driver_name=None):
+def load_compute_driver(virtapi, driver_name=None, image_api=None):
     """Load and instantiate a virt driver by name.
 
     :param virtapi: the :class:`~nova_lite.virt.virtapi.VirtAPI` given to
         the driver.
+    :param image_api: the image service client the driver downloads and
+        uploads images with.
     :param driver_name: a name such as ``fake`` or ``libvirt``; defaults to
         ``CONF.compute_driver``.
     :returns: a :class:`ComputeDriver`.
@@ -476,4 +483,4 @@ def load_compute_driver(virtapi, driver_name=None):
         LOG.error('Virt driver %s (%s) cannot be imported: %s', name, path, e)
         raise exception.VirtDriverNotFound(name=name) from e
     LOG.info('Loading virt driver %s (%s)', name, path)
-    return cls(virtapi)
+    return cls(virtapi, image_api=image_api)

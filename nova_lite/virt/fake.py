@@ -8,11 +8,10 @@ import threading
 
 from oslo_log import log as logging
 
-from nova_lite.compute import power_state
-from nova_lite.compute import task_states
 from nova_lite.conf import CONF
 from nova_lite import exception
-from nova_lite.image import glance
+from nova_lite.states import power_state
+from nova_lite.states import task_states
 from nova_lite import utils
 from nova_lite.virt import driver
 
@@ -69,8 +68,8 @@ class FakeDriver(driver.ComputeDriver):
     the config fixture on a live driver.
     """
 
-    def __init__(self, virtapi):
-        super().__init__(virtapi)
+    def __init__(self, virtapi, image_api=None):
+        super().__init__(virtapi, image_api)
         # NOTE: a plain lock is enough: nothing sleeps while holding it, so
         # green threads never contend on it, and under monkey patching it is
         # a green lock anyway.
@@ -246,7 +245,7 @@ class FakeDriver(driver.ComputeDriver):
             with os.fdopen(fd, 'wb') as f:
                 f.write(('fake snapshot of instance %s\n'
                          % instance.uuid).encode() * 16)
-            glance.API().upload(context, image_id, path)
+            self._image_api.upload(context, image_id, path)
         finally:
             os.unlink(path)
 

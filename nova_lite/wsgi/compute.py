@@ -9,7 +9,7 @@ oslo.config's default search (``/etc/nova-lite/nova-lite.conf`` ...).
 
 import os
 
-from nova_lite.cmd import common
+from nova_lite import config
 from nova_lite import rpc
 
 _APPLICATION = None
@@ -19,7 +19,7 @@ def init_application():
     global _APPLICATION
     if _APPLICATION is None:
         files = os.environ.get('NOVA_LITE_CONFIG_FILES')
-        common.setup(argv=[], default_config_files=(
+        config.setup(argv=[], default_config_files=(
             files.split(',') if files else None))
         rpc.init()
         from nova_lite.api import app

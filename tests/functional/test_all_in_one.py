@@ -2,6 +2,7 @@
 an empty state directory: sqlite, in-process RPC, its own config file."""
 
 import os
+import sqlite3
 
 import pytest
 
@@ -18,9 +19,27 @@ def cloud(base_tmp):
         yield cloud
 
 
+def _tables(path):
+    db = sqlite3.connect(path)
+    try:
+        return {row[0] for row in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    finally:
+        db.close()
+
+
 def test_state_lives_in_state_path(cloud):
     assert os.path.exists(os.path.join(cloud.state_path,
                                        'nova-lite.sqlite'))
+
+
+def test_the_image_service_keeps_its_own_database(cloud):
+    """Beside nova-lite's, in state_path; nova-lite's has no image table."""
+    image_tables = _tables(os.path.join(cloud.state_path,
+                                        'nova-lite-image.sqlite'))
+    assert {'images', 'image_properties', 'image_tags'} <= image_tables
+    assert 'images' not in _tables(os.path.join(cloud.state_path,
+                                                'nova-lite.sqlite'))
 
 
 def test_no_broker_without_transport_url(cloud):

@@ -40,16 +40,17 @@ def _free_port():
 
 @pytest.fixture
 def image_service(tmp_path):
-    """The base URL of a running nova-lite-image on a fresh database."""
+    """The base URL of a running nova-lite-image on a fresh database of
+    its own: its configuration names no nova-lite database."""
     port = _free_port()
     config = tmp_path / 'nova-lite.conf'
     config.write_text(
         '[DEFAULT]\nstate_path = %s\n\n'
-        '[database]\nconnection = sqlite:///%s\n\n'
         '[image_service]\nbind_host = 127.0.0.1\nbind_port = %d\n'
-        % (tmp_path / 'state', tmp_path / 'nova-lite.sqlite', port))
+        'database_connection = sqlite:///%s\n'
+        % (tmp_path / 'state', port, tmp_path / 'nova-lite-image.sqlite'))
     subprocess.run(_script('manage') + ['--config-file', str(config),
-                                        'db', 'sync'],
+                                        'image_db', 'sync'],
                    check=True, env=_env(), timeout=120,
                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     log_path = tmp_path / 'nova-lite-image.log'

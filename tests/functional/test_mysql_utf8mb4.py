@@ -13,6 +13,7 @@ from sqlalchemy import exc as sa_exc
 
 from nova_lite import conf
 from nova_lite.db import api as db_api
+from nova_lite.db import quota_api as quota_db
 from nova_lite.db import migration
 from tests.fixtures import cloud as cloud_mod
 from tests.fixtures import database as database_mod
@@ -86,9 +87,9 @@ def test_0013_converts_latin1_tables_and_keeps_their_text(engine_on):
     assert migration.db_version() == '0013'
     assert _not_utf8mb4(engine) == []
     assert _foreign_keys(engine) == keys
-    assert db_api.quota_get_all_by_project('café') == {'instances': 3}
-    db_api.quota_set(BEYOND_LATIN1, {'instances': 5})
-    assert db_api.quota_get_all_by_project(BEYOND_LATIN1) == {
+    assert quota_db.quota_get_all_by_project('café') == {'instances': 3}
+    quota_db.quota_set(BEYOND_LATIN1, {'instances': 5})
+    assert quota_db.quota_get_all_by_project(BEYOND_LATIN1) == {
         'instances': 5}
     with engine.connect() as conn:
         default = conn.execute(sa.text(

@@ -19,8 +19,8 @@ from unittest import mock
 
 import pytest
 
-from nova_lite.compute import power_state
 from nova_lite.objects import image_meta as image_meta_obj
+from nova_lite.states import power_state
 from tests.integration import test_libvirt_spawn as spawn_test
 
 # The fixtures of test_libvirt_spawn, shared (pytest finds them by name).

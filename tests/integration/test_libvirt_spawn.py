@@ -33,9 +33,10 @@ import uuid
 
 import pytest
 
-from nova_lite.compute import power_state
 from nova_lite.conf import CONF
+from nova_lite.image import glance
 from nova_lite.objects import image_meta as image_meta_obj
+from nova_lite.states import power_state
 from nova_lite.virt import driver as virt_driver
 from nova_lite.virt import virtapi
 
@@ -132,7 +133,8 @@ def drv(libvirtd, image_service, state_path):
     }
     for (group, name), value in overrides.items():
         CONF.set_override(name, value, group)
-    driver = virt_driver.load_compute_driver(virtapi.VirtAPI(), 'libvirt')
+    driver = virt_driver.load_compute_driver(virtapi.VirtAPI(), 'libvirt',
+                                             image_api=glance.API())
     driver.init_host(CONF.host)
     yield driver
     driver.cleanup_host(CONF.host)

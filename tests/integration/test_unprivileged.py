@@ -19,6 +19,7 @@ import os
 import pwd
 import shutil
 import subprocess
+import sys
 import tempfile
 
 import pytest
@@ -30,6 +31,8 @@ from tests.fixtures import process as process_mod
 from tests.integration import conftest as guests
 from tests.integration.conftest import BOOT_TIMEOUT, MARKER
 
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
 USER = 'nova-lite-it'
 SUDOERS = '/etc/sudoers.d/nova-lite-it'
 BRIDGE = 'nlunpbr0'
@@ -81,10 +84,42 @@ def service_user():
               SUDOERS])
     finally:
         os.unlink(f.name)
+    opened = _let_reach(USER)
     yield USER
+    for path, mode in opened:
+        os.chmod(path, mode)
     os.unlink(SUDOERS)
     if made:
         subprocess.run(['userdel', USER], timeout=60)
+
+
+def _can_import(user):
+    argv = process_mod.as_user(user) + [
+        sys.executable, '-c', 'import nova_lite.privsep, oslo_privsep']
+    return subprocess.run(argv, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL, cwd='/',
+                          timeout=60).returncode == 0
+
+
+def _let_reach(user):
+    """Let ``user`` reach this checkout and its interpreter, as an
+    installation's would be (a clone under a 0700 home is not): others get
+    search permission on the directories above them until the module
+    ends. :returns: [(directory, its old mode)]."""
+    if _can_import(user):
+        return []
+    opened = []
+    for start in (REPO, sys.prefix, os.path.realpath(sys.executable)):
+        path = os.path.dirname(start) if os.path.isfile(start) else start
+        while path != '/':
+            mode = os.stat(path).st_mode & 0o7777
+            if not mode & 0o001:
+                os.chmod(path, mode | 0o001)
+                opened.append((path, mode))
+            path = os.path.dirname(path)
+    assert _can_import(user), '%s cannot import nova-lite from %s' % (
+        user, REPO)
+    return opened
 
 
 def _group_exists(name):

@@ -11,8 +11,8 @@ import pytest
 
 from nova_lite.compute import api as compute_api
 from nova_lite.compute import manager as compute_manager
-from nova_lite.compute import task_states
-from nova_lite.compute import vm_states
+from nova_lite.states import task_states
+from nova_lite.states import vm_states
 
 ALL_VM_STATES = sorted(
     v for k, v in vars(vm_states).items()

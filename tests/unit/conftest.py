@@ -1,7 +1,8 @@
 """Fixtures shared by the unit tests: config overrides and a fresh sqlite
-database with the real schema (from the migrations)."""
+database with the real schema (from the migrations, run once and copied)."""
 
 import os
+import shutil
 
 # NOTE: unit tests run unpatched (as tox sets it); set here too so that a
 # bare ``pytest tests/unit -n 2`` does not hang xdist's workers on
@@ -58,13 +59,32 @@ def flags():
     overrides.cleanup()
 
 
+@pytest.fixture(scope='session')
+def migrated_database(tmp_path_factory):
+    """A sqlite file migrated to the newest schema once per session (per
+    xdist worker): the template each test's ``database`` copies.
+
+    NOTE: running every migration took most of a unit test's set-up; a
+    copy of the file takes a millisecond and isolates tests as well.
+    """
+    path = tmp_path_factory.mktemp('template') / 'unit.sqlite'
+    CONF.set_override('connection', 'sqlite:///%s' % path, group='database')
+    try:
+        db_api.dispose_engine()
+        migration.db_sync()
+    finally:
+        db_api.dispose_engine()
+        CONF.clear_override('connection', group='database')
+    return path
+
+
 @pytest.fixture
-def database(tmp_path, flags):
-    """A sqlite database migrated to the newest schema, for one test."""
-    flags(connection='sqlite:///%s' % (tmp_path / 'unit.sqlite'),
-          group='database')
+def database(migrated_database, tmp_path, flags):
+    """A sqlite database at the newest schema, for one test."""
+    path = tmp_path / 'unit.sqlite'
+    shutil.copyfile(migrated_database, path)
+    flags(connection='sqlite:///%s' % path, group='database')
     db_api.dispose_engine()
-    migration.db_sync()
     yield db_api
     db_api.dispose_engine()
 

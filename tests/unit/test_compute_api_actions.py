@@ -6,11 +6,11 @@ from unittest import mock
 
 import pytest
 
-from nova_lite.compute import task_states
-from nova_lite.compute import vm_states
 from nova_lite import context as nova_context
 from nova_lite import exception
 from nova_lite import objects
+from nova_lite.states import task_states
+from nova_lite.states import vm_states
 from tests.unit import compute_fixtures
 
 UUID = '00000000-0000-0000-0000-0000000000aa'

@@ -8,7 +8,7 @@ import pytest
 
 from nova_lite.cmd import manage
 from nova_lite.compute import api as compute_api
-from nova_lite.db import api as db
+from nova_lite.db import compute_node_api as node_db
 from nova_lite import exception
 from nova_lite import objects
 from tests.unit import test_compute_api as base
@@ -30,7 +30,7 @@ def api(database):
 
 
 def _node(host, node):
-    db.compute_node_create_or_update(host, node, {
+    node_db.compute_node_create_or_update(host, node, {
         'hypervisor_type': 'fake', 'vcpus': 4, 'memory_mb': 4096,
         'local_gb': 40, 'cpu_allocation_ratio': 1.0,
         'ram_allocation_ratio': 1.0, 'disk_allocation_ratio': 1.0})

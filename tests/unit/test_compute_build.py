@@ -117,6 +117,6 @@ def test_power_sync_follows_a_guest_that_stopped(manager, ctxt):
     instance = _instance(ctxt)
     stored = _build(manager, ctxt, instance)
     manager.driver.power_off(stored)
-    manager.sync_power_states(ctxt)
+    manager._sync_power_states(ctxt)
     synced = objects.Instance.get_by_uuid(ctxt, instance.uuid)
     assert (synced.vm_state, synced.power_state) == ('stopped', 4)

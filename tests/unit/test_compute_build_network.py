@@ -14,8 +14,8 @@ from nova_lite.compute import manager as compute_manager
 from nova_lite import context as nova_context
 from nova_lite import exception
 from nova_lite.network import api as network_api
-from nova_lite.network import model
 from nova_lite import objects
+from nova_lite.objects import network_info as model
 from tests.unit import compute_fixtures
 
 UUID = '00000000-0000-0000-0000-%012d'

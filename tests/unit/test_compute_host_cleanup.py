@@ -19,12 +19,12 @@ import pytest
 from nova_lite.compute import host_cleanup
 from nova_lite.compute import hosts
 from nova_lite.compute import manager as compute_manager
-from nova_lite.compute import power_state
 from nova_lite import context as nova_context
 from nova_lite import exception
 from nova_lite.network import api as network_api
 from nova_lite import objects
 from nova_lite.scheduler import manager as scheduler_manager
+from nova_lite.states import power_state
 from tests.unit import compute_fixtures
 from tests.unit.scheduler import fakes as scheduler_fakes
 
@@ -144,7 +144,7 @@ def test_reap_destroys_the_guest_and_releases(manager, api, admin, network):
     _deleted_while_down(api, admin, instance)
     with mock.patch.object(manager.driver, 'destroy',
                            wraps=manager.driver.destroy) as destroy:
-        manager.cleanup_running_deleted_instances()
+        manager._cleanup_running_deleted_instances()
     assert _guests(manager) == []
     assert destroy.call_args.kwargs['destroy_disks'] is True
     # NOTE: the NICs recorded before the delete, for the unplug.
@@ -182,7 +182,7 @@ def test_other_actions_keep_the_guest_and_its_addresses(
     flags(running_deleted_instance_action=action)
     instance = _active(manager, admin)
     _deleted_while_down(api, admin, instance)
-    manager.cleanup_running_deleted_instances()
+    manager._cleanup_running_deleted_instances()
     assert _guests(manager) == [instance.uuid]
     assert manager.driver.get_info(instance).state == state
     assert _addresses(admin, instance.uuid) == [('192.0.2.2', 'h1')]
@@ -194,7 +194,7 @@ def test_timeout_since_deletion(manager, api, admin, network, flags,
     flags(running_deleted_instance_timeout=timeout)
     instance = _active(manager, admin)
     _deleted_while_down(api, admin, instance)
-    manager.cleanup_running_deleted_instances()
+    manager._cleanup_running_deleted_instances()
     assert (_guests(manager) == []) is reaped
 
 
@@ -205,7 +205,7 @@ def test_timeout_passed(manager, api, admin, network, flags):
     later = datetime.datetime.now(datetime.timezone.utc) + (
         datetime.timedelta(seconds=61))
     with mock.patch('oslo_utils.timeutils.utcnow', return_value=later):
-        manager.cleanup_running_deleted_instances()
+        manager._cleanup_running_deleted_instances()
     assert _guests(manager) == []
 
 
@@ -217,14 +217,14 @@ def test_a_guest_found_gone_releases_its_addresses(manager, api, admin,
     _deleted_while_down(api, admin, instance)
     # NOTE: the host rebooted: the guest did not survive.
     manager.driver.destroy(admin, instance)
-    manager.cleanup_running_deleted_instances()
+    manager._cleanup_running_deleted_instances()
     assert _addresses(admin, instance.uuid) == []
 
 
 def test_guest_of_an_instance_hosted_here_is_untouched(manager, admin,
                                                        network):
     instance = _active(manager, admin)
-    manager.cleanup_running_deleted_instances()
+    manager._cleanup_running_deleted_instances()
     assert _guests(manager) == [instance.uuid]
     assert _addresses(admin, instance.uuid) == [('192.0.2.2', None)]
 
@@ -234,7 +234,7 @@ def test_guest_of_an_instance_living_elsewhere_is_reaped(manager, admin,
     instance = _active(manager, admin, host='h2')
     with mock.patch.object(manager.driver, 'destroy',
                            wraps=manager.driver.destroy) as destroy:
-        manager.cleanup_running_deleted_instances()
+        manager._cleanup_running_deleted_instances()
     assert _guests(manager) == []
     # NOTE: its disks may be what h2 runs it from; its addresses are its.
     assert destroy.call_args.kwargs['destroy_disks'] is False
@@ -253,7 +253,7 @@ def test_guest_mid_migration_is_untouched(manager, api, admin, network,
     deleted = _active(manager, admin, n=2)
     _migration(admin, deleted.uuid, source, dest, status=status)
     _deleted_while_down(api, admin, deleted)
-    manager.cleanup_running_deleted_instances()
+    manager._cleanup_running_deleted_instances()
     assert _guests(manager) == [moving.uuid, deleted.uuid]
     assert _addresses(admin, deleted.uuid) == [('192.0.2.3', 'h1')]
 
@@ -262,7 +262,7 @@ def test_guest_after_a_finished_migration_is_reaped(manager, admin,
                                                     network):
     instance = _active(manager, admin, host='h2')
     _migration(admin, instance.uuid, status='confirmed')
-    manager.cleanup_running_deleted_instances()
+    manager._cleanup_running_deleted_instances()
     assert _guests(manager) == []
 
 
@@ -270,7 +270,7 @@ def test_guest_without_a_record_is_left_alone(manager, admin):
     ghost = objects.Instance(context=admin, uuid=UUID % 9, flavor=None)
     ghost.id = 9
     manager.driver.spawn(admin, ghost, None, None, None, None)
-    manager.cleanup_running_deleted_instances()
+    manager._cleanup_running_deleted_instances()
     assert _guests(manager) == [ghost.uuid]
 
 
@@ -287,7 +287,7 @@ def test_one_failure_does_not_stop_the_others(manager, api, admin, network):
         return real(context, instance, **kwargs)
 
     with mock.patch.object(manager.driver, 'destroy', destroy):
-        manager.cleanup_running_deleted_instances()
+        manager._cleanup_running_deleted_instances()
     assert _guests(manager) == [first.uuid]
     assert _addresses(admin, first.uuid) == [('192.0.2.2', 'h1')]
     assert _addresses(admin, second.uuid) == []
@@ -296,7 +296,7 @@ def test_one_failure_does_not_stop_the_others(manager, api, admin, network):
 def test_driver_without_uuid_listing(manager, admin):
     with mock.patch.object(manager.driver, 'list_instance_uuids',
                            side_effect=NotImplementedError):
-        manager.cleanup_running_deleted_instances()
+        manager._cleanup_running_deleted_instances()
         host_cleanup.destroy_evacuated_instances(manager, admin)
 
 
@@ -305,9 +305,9 @@ def test_driver_without_uuid_listing(manager, admin):
 def test_periodic_task(manager, flags, interval, scheduled):
     flags(running_deleted_instance_poll_interval=interval)
     tasks = dict(manager.periodic_tasks())
-    assert (manager.cleanup_running_deleted_instances in tasks) is scheduled
+    assert (manager._cleanup_running_deleted_instances in tasks) is scheduled
     if scheduled:
-        assert tasks[manager.cleanup_running_deleted_instances] == interval
+        assert tasks[manager._cleanup_running_deleted_instances] == interval
 
 
 def test_options_and_defaults():
@@ -400,7 +400,7 @@ def test_evacuated_guest_is_left_to_start_up_by_the_periodic(
     instance = _active(manager, admin, host='h2')
     _migration(admin, instance.uuid, migration_type='evacuation',
                status='done')
-    manager.cleanup_running_deleted_instances()
+    manager._cleanup_running_deleted_instances()
     assert _guests(manager) == [instance.uuid]
 
 

@@ -14,15 +14,15 @@ from unittest import mock
 import oslo_messaging as messaging
 import pytest
 
-from nova_lite.compute import power_state
-from nova_lite.compute import task_states
-from nova_lite.compute import vm_states
 from nova_lite.conductor.tasks import evacuate
 from nova_lite.conductor.tasks import live_migrate
-from nova_lite.db import api as db
+from nova_lite.db import compute_node_api as node_db
 from nova_lite import exception
 from nova_lite import objects
 from nova_lite.objects import migration as migration_obj
+from nova_lite.states import power_state
+from nova_lite.states import task_states
+from nova_lite.states import vm_states
 from tests.unit import test_compute_resize as resize_tests
 from tests.unit.test_compute_resize import synchronous_spawn  # noqa: F401
 from tests.unit.test_compute_resize import world  # noqa: F401
@@ -113,7 +113,7 @@ def test_live_migration_moves_guest_instance_and_allocation(
     assert _migration(ctxt, migration).dest_compute == 'h2'
     assert _guests(router) == {'h1': [], 'h2': [UUID]}
     assert resize_tests._usage(world) == {'h1': 0, 'h2': 512}
-    assert db.allocation_get_by_consumer(migration.uuid) == []
+    assert node_db.allocation_get_by_consumer(migration.uuid) == []
     events = resize_tests._events(ctxt, 'live-migration')
     assert events == {'conductor_live_migrate_instance': 'Success',
                       'compute_live_migration': 'Success'}
@@ -224,7 +224,7 @@ def test_evacuate_rebuilds_on_the_new_host(router, world, ctxt):  # noqa
     # The dead host's allocation is held by the migration until that
     # host comes back and destroys its copy.
     assert resize_tests._usage(world) == {'h1': 512, 'h2': 512}
-    assert db.allocation_get_by_consumer(migration.uuid) != []
+    assert node_db.allocation_get_by_consumer(migration.uuid) != []
 
 
 def test_evacuate_to_stopped(router, world, ctxt):  # noqa: F811

@@ -13,12 +13,12 @@ import pytest
 
 from nova_lite.compute import manager as compute_manager
 from nova_lite.compute import power
-from nova_lite.compute import power_state
-from nova_lite.compute import task_states
-from nova_lite.compute import vm_states
 from nova_lite import context as nova_context
 from nova_lite import exception
 from nova_lite import objects
+from nova_lite.states import power_state
+from nova_lite.states import task_states
+from nova_lite.states import vm_states
 from nova_lite.virt import fake
 from tests.unit import compute_fixtures
 
@@ -457,7 +457,7 @@ def test_init_host_leaves_a_reboot_not_yet_taken_on(manager, ctxt,
 def test_sync_stops_a_server_whose_guest_shut_down(manager, ctxt):
     stored = _active(manager, ctxt)
     manager.driver.power_off(stored)
-    manager.sync_power_states(ctxt)
+    manager._sync_power_states(ctxt)
     synced = _stored(ctxt)
     assert (synced.vm_state, synced.power_state, synced.task_state) == (
         vm_states.STOPPED, power_state.SHUTDOWN, None)
@@ -468,7 +468,7 @@ def test_sync_leaves_an_instance_with_a_task_alone(manager, ctxt):
     manager.driver.power_off(stored)
     stored.task_state = task_states.POWERING_ON
     stored.save()
-    manager.sync_power_states(ctxt)
+    manager._sync_power_states(ctxt)
     synced = _stored(ctxt)
     assert (synced.vm_state, synced.power_state) == (vm_states.ACTIVE,
                                                      power_state.RUNNING)
@@ -477,7 +477,7 @@ def test_sync_leaves_an_instance_with_a_task_alone(manager, ctxt):
 def test_sync_records_a_vanished_guest(manager, ctxt):
     stored = _active(manager, ctxt)
     manager.driver.destroy(None, stored)
-    manager.sync_power_states(ctxt)
+    manager._sync_power_states(ctxt)
     synced = _stored(ctxt)
     assert (synced.vm_state, synced.power_state) == (vm_states.STOPPED,
                                                      power_state.NOSTATE)

@@ -11,12 +11,12 @@ from nova_lite.api.openstack import api_version_request
 from nova_lite.api.openstack.compute import servers as servers_api
 from nova_lite.api.validation import validators
 from nova_lite.compute import manager as compute_manager
-from nova_lite.compute import power_state
 from nova_lite.compute import rebuild
-from nova_lite.compute import task_states
-from nova_lite.compute import vm_states
 from nova_lite import exception
 from nova_lite import objects
+from nova_lite.states import power_state
+from nova_lite.states import task_states
+from nova_lite.states import vm_states
 from tests.unit import compute_fixtures
 
 UUID = '00000000-0000-0000-0000-0000000000d1'

@@ -5,11 +5,11 @@ from unittest import mock
 
 import pytest
 
-from nova_lite.compute import power_state
 from nova_lite.compute import rescue
-from nova_lite.compute import task_states
-from nova_lite.compute import vm_states
 from nova_lite import exception
+from nova_lite.states import power_state
+from nova_lite.states import task_states
+from nova_lite.states import vm_states
 from tests.unit import compute_fixtures
 from tests.unit import test_compute_power as helpers
 

@@ -16,15 +16,16 @@ from unittest import mock
 import pytest
 
 from nova_lite.compute import manager as compute_manager
-from nova_lite.compute import power_state
 from nova_lite.compute import resize
-from nova_lite.compute import task_states
-from nova_lite.compute import vm_states
 from nova_lite.conductor.tasks import migrate
 from nova_lite.db import api as db
+from nova_lite.db import compute_node_api as node_db
 from nova_lite.db import migration_api
 from nova_lite import exception
 from nova_lite import objects
+from nova_lite.states import power_state
+from nova_lite.states import task_states
+from nova_lite.states import vm_states
 
 UUID = '00000000-0000-0000-0000-0000000000c1'
 TINY = dict(flavorid='1', name='tiny', memory_mb=512, vcpus=1, root_gb=1)
@@ -110,12 +111,12 @@ def world(router, ctxt):
     instance.create()
     router.managers['h1'].driver.spawn(ctxt, instance, None, [], None,
                                        allocations=None)
-    db.allocation_claim(nodes['h1'].id, UUID, _resources(tiny))
+    node_db.allocation_claim(nodes['h1'].id, UUID, _resources(tiny))
     return {'tiny': tiny, 'small': small, 'nodes': nodes}
 
 
 def _usage(world):
-    usages = db.allocation_usages()
+    usages = node_db.allocation_usages()
     return {host: usages.get(node.id, {}).get('MEMORY_MB', 0)
             for host, node in world['nodes'].items()}
 
@@ -145,8 +146,8 @@ def _scheduler(world, host):
     node = world['nodes'][host]
 
     def select(context, spec, instance_uuids, return_alternates=False):
-        assert db.allocation_claim(node.id, instance_uuids[0],
-                                   _resources(spec.flavor))
+        assert node_db.allocation_claim(node.id, instance_uuids[0],
+                                        _resources(spec.flavor))
         return [[objects.Selection(
             service_host=host, nodename=host, compute_node_uuid=node.uuid,
             compute_node_id=node.id, resources=_resources(spec.flavor),
@@ -208,7 +209,7 @@ def test_no_valid_host_rolls_everything_back(router, world, ctxt):
     assert objects.Migration.get_by_id(ctxt, migration.id).status == 'error'
     # The allocation is the instance's again, on h1 only.
     assert _usage(world) == {'h1': 512, 'h2': 0}
-    assert db.allocation_get_by_consumer(migration.uuid) == []
+    assert node_db.allocation_get_by_consumer(migration.uuid) == []
     assert _events(ctxt, 'resize') == {'conductor_migrate_server': 'Error'}
     assert router.sent == []
 
@@ -243,7 +244,7 @@ def test_resize_walks_the_task_states_and_confirms(router, world, ctxt):
     # Source held for the migration, destination for the instance.
     assert _usage(world) == {'h1': 512, 'h2': 2048}
     held = {a.resource_class: a.used
-            for a in db.allocation_get_by_consumer(migration.uuid)}
+            for a in node_db.allocation_get_by_consumer(migration.uuid)}
     assert held == {'VCPU': 1, 'MEMORY_MB': 512, 'DISK_GB': 1}
     h1, h2 = router.managers['h1'].driver, router.managers['h2'].driver
     # The stopped guest stays on the source until the confirm.
@@ -291,7 +292,7 @@ def test_revert_gives_back_host_flavor_and_allocation(router, world, ctxt):
         '1', 1, 512)
     assert stored.power_state == power_state.RUNNING
     assert _usage(world) == {'h1': 512, 'h2': 0}
-    assert db.allocation_get_by_consumer(migration.uuid) == []
+    assert node_db.allocation_get_by_consumer(migration.uuid) == []
     assert router.managers['h2'].driver.list_instance_uuids() == []
     assert router.managers['h1'].driver.list_instance_uuids() == [UUID]
     assert objects.Migration.get_by_id(ctxt, migration.id).status == (
@@ -359,7 +360,7 @@ def test_failure_on_the_destination_goes_back_to_the_source(
         power_state.RUNNING
     assert UUID not in router.managers['h2'].driver.list_instance_uuids()
     assert _usage(world) == {'h1': 512, 'h2': 0}
-    assert db.allocation_get_by_consumer(migration.uuid) == []
+    assert node_db.allocation_get_by_consumer(migration.uuid) == []
 
 
 def test_failure_on_the_source_after_power_off_restarts_the_guest(
@@ -382,13 +383,13 @@ def test_failure_on_the_source_after_power_off_restarts_the_guest(
 def test_auto_confirm_after_the_window(router, world, ctxt, flags):
     migration = _resized(ctxt, router, world)
     manager = router.managers['h2']
-    assert manager.poll_unconfirmed_resizes not in [
+    assert manager._poll_unconfirmed_resizes not in [
         task for task, _interval in manager.periodic_tasks()]
     flags(resize_confirm_window=60)
-    assert any(task == manager.poll_unconfirmed_resizes
+    assert any(task == manager._poll_unconfirmed_resizes
                for task, _interval in manager.periodic_tasks())
     # Too young: nothing happens.
-    manager.poll_unconfirmed_resizes(ctxt)
+    manager._poll_unconfirmed_resizes(ctxt)
     router.drain()
     assert _stored(ctxt).vm_state == vm_states.RESIZED
     # An hour old: confirmed, as a user's confirm would.
@@ -396,7 +397,7 @@ def test_auto_confirm_after_the_window(router, world, ctxt, flags):
     with db.transaction() as session:
         session.get(migration_api.models.Migration, migration.id).updated_at \
             = old
-    manager.poll_unconfirmed_resizes(ctxt)
+    manager._poll_unconfirmed_resizes(ctxt)
     router.drain()
     stored = _stored(ctxt)
     assert (stored.vm_state, stored.host) == (vm_states.ACTIVE, 'h2')
@@ -445,15 +446,16 @@ def test_migration_lookups_filters_and_pages(database, ctxt):
 
 def test_allocation_move_hands_over_and_back(database, ctxt):
     node = _node('h1')
-    db.allocation_claim(node.id, UUID, {'VCPU': 1, 'MEMORY_MB': 512})
+    node_db.allocation_claim(node.id, UUID, {'VCPU': 1, 'MEMORY_MB': 512})
     assert migration_api.allocation_move(UUID, 'mig') == 2
-    assert db.allocation_get_by_consumer(UUID) == []
+    assert node_db.allocation_get_by_consumer(UUID) == []
     # A claim of the instance on the same node now adds to the held one.
-    assert db.allocation_claim(node.id, UUID, {'VCPU': 2})
-    assert db.allocation_usages()[node.id]['VCPU'] == 3
+    assert node_db.allocation_claim(node.id, UUID, {'VCPU': 2})
+    assert node_db.allocation_usages()[node.id]['VCPU'] == 3
     # Back: the instance's own allocation there is replaced.
     migration_api.allocation_move('mig', UUID)
-    assert db.allocation_usages()[node.id] == {'VCPU': 1, 'MEMORY_MB': 512}
+    assert node_db.allocation_usages()[node.id] == {'VCPU': 1,
+                                                    'MEMORY_MB': 512}
     assert migration_api.allocation_move('nobody', UUID) == 0
 
 

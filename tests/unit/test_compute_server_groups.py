@@ -1,18 +1,19 @@
-"""compute.api.ServerGroupAPI on sqlite: visibility, quotas (server_groups,
-server_group_members) and the group a server create asks to join."""
+"""compute.server_group_api.ServerGroupAPI on sqlite: visibility, quotas
+(server_groups, server_group_members) and the group a server create asks
+to join."""
 
 from oslo_utils import uuidutils
 from oslo_versionedobjects import base as ovo_base
 import pytest
 
-from nova_lite.compute import api as compute_api
+from nova_lite.compute import server_group_api
 from nova_lite import context as nova_context
-from nova_lite.db import api as db_api
+from nova_lite.db import instance_api as db_api
 from nova_lite import exception
 from nova_lite import objects
 from nova_lite import quota
 
-API = compute_api.ServerGroupAPI
+API = server_group_api.ServerGroupAPI
 
 
 def _ctxt(project='project-1', user='user-1', admin=False):

@@ -12,16 +12,16 @@ from unittest import mock
 
 import pytest
 
-from nova_lite.compute import power_state
 from nova_lite.compute import shelve
 from nova_lite.compute import snapshot
-from nova_lite.compute import task_states
-from nova_lite.compute import vm_states
 from nova_lite.conductor import manager as conductor_manager
 from nova_lite import context as nova_context
-from nova_lite.db import api as db
+from nova_lite.db import compute_node_api as db
 from nova_lite import exception
 from nova_lite import objects
+from nova_lite.states import power_state
+from nova_lite.states import task_states
+from nova_lite.states import vm_states
 from tests.unit import compute_fixtures
 from tests.unit import test_compute_power as helpers
 
@@ -33,13 +33,15 @@ synchronous_spawn = compute_fixtures.synchronous_spawn
 
 
 @pytest.fixture
-def images():
+def images(manager):
     """The image service's client, as every module on the host sees it."""
     with mock.patch('nova_lite.image.glance.API') as api_cls:
         api = api_cls.return_value
         api.get.return_value = {'id': 'shelved-1', 'status': 'active',
                                 'disk_format': 'qcow2',
                                 'container_format': 'bare'}
+        # NOTE: the driver got its client when the manager was made.
+        manager.driver._image_api = api
         yield api
 
 
@@ -177,7 +179,7 @@ def test_periodic_offload(manager, ctxt, images, flags, synchronous_spawn,
                                   shelved_at=shelved_at)
     stored.save()
     flags(shelved_offload_time=offload_time)
-    manager.poll_shelved_instances(nova_context.get_admin_context())
+    manager._poll_shelved_instances(nova_context.get_admin_context())
     assert helpers._stored(ctxt).vm_state == (
         vm_states.SHELVED_OFFLOADED if offloaded else vm_states.SHELVED)
 
@@ -185,14 +187,14 @@ def test_periodic_offload(manager, ctxt, images, flags, synchronous_spawn,
 def test_periodic_tasks_follow_the_options(manager, flags):
     flags(shelved_offload_time=0, reclaim_instance_interval=0)
     names = [task.__name__ for task, _ in manager.periodic_tasks()]
-    assert 'poll_shelved_instances' not in names
-    assert 'reclaim_queued_deletes' not in names
+    assert '_poll_shelved_instances' not in names
+    assert '_reclaim_queued_deletes' not in names
     flags(shelved_offload_time=30, shelved_poll_interval=7,
           reclaim_instance_interval=5)
     tasks = {task.__name__: interval
              for task, interval in manager.periodic_tasks()}
-    assert tasks['poll_shelved_instances'] == 7
-    assert tasks['reclaim_queued_deletes'] == 5
+    assert tasks['_poll_shelved_instances'] == 7
+    assert tasks['_reclaim_queued_deletes'] == 5
 
 
 # ---- unshelve --------------------------------------------------------------

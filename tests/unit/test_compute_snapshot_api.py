@@ -7,9 +7,9 @@ from unittest import mock
 import pytest
 
 from nova_lite.compute import api as compute_api
-from nova_lite.compute import task_states
-from nova_lite.compute import vm_states
 from nova_lite import exception
+from nova_lite.states import task_states
+from nova_lite.states import vm_states
 from tests.unit import compute_fixtures
 
 UUID = '00000000-0000-0000-0000-0000000000ab'

@@ -5,13 +5,13 @@ import datetime
 
 import pytest
 
-from nova_lite.compute import power_state
 from nova_lite.compute import soft_delete
-from nova_lite.compute import task_states
-from nova_lite.compute import vm_states
 from nova_lite import context as nova_context
 from nova_lite import exception
 from nova_lite import objects
+from nova_lite.states import power_state
+from nova_lite.states import task_states
+from nova_lite.states import vm_states
 from tests.unit import compute_fixtures
 from tests.unit import test_compute_power as helpers
 
@@ -55,7 +55,7 @@ def test_reclaim_deletes_old_soft_deleted_servers(
         manager, ctxt, flags, synchronous_spawn, age, reclaimed):
     _soft_deleted(manager, ctxt, seconds_ago=age)
     flags(reclaim_instance_interval=60)
-    manager.reclaim_queued_deletes(nova_context.get_admin_context())
+    manager._reclaim_queued_deletes(nova_context.get_admin_context())
     if reclaimed:
         with pytest.raises(exception.InstanceNotFound):
             helpers._stored(ctxt)
@@ -69,7 +69,7 @@ def test_reclaim_is_off_without_an_interval(manager, ctxt, flags,
                                             synchronous_spawn):
     _soft_deleted(manager, ctxt, seconds_ago=10 ** 6)
     flags(reclaim_instance_interval=0)
-    manager.reclaim_queued_deletes(nova_context.get_admin_context())
+    manager._reclaim_queued_deletes(nova_context.get_admin_context())
     assert helpers._stored(ctxt).vm_state == vm_states.SOFT_DELETED
 
 
@@ -80,6 +80,6 @@ def test_reclaim_skips_a_server_being_restored(manager, ctxt, flags,
     stored.task_state = task_states.RESTORING
     stored.save()
     flags(reclaim_instance_interval=60)
-    manager.reclaim_queued_deletes(nova_context.get_admin_context())
+    manager._reclaim_queued_deletes(nova_context.get_admin_context())
     assert objects.Instance.get_by_uuid(ctxt, helpers.UUID).task_state == (
         task_states.RESTORING)

@@ -6,7 +6,8 @@ from unittest import mock
 import pytest
 
 from nova_lite.conductor import manager as conductor_manager
-from nova_lite.db import api as db
+from nova_lite.db import compute_node_api as node_db
+from nova_lite.db import instance_api as instance_db
 from nova_lite import exception
 from nova_lite import objects
 
@@ -60,6 +61,30 @@ def test_selected_host_is_recorded_and_build_cast(conductor, ctxt):
     assert kwargs['host_list'] == hosts
 
 
+def test_each_instance_of_a_multi_create_gets_its_own_request_spec(
+        conductor, ctxt):
+    # NOTE: the bug: every build of a multi-create was sent the spec of
+    # the first instance (the one the API hands the conductor).
+    node = _node('a')
+    instances = [_instance(ctxt, 1), _instance(ctxt, 2)]
+    specs = []
+    for instance in instances:
+        spec = objects.RequestSpec(
+            context=ctxt, instance_uuid=instance.uuid, num_instances=2,
+            flavor=objects.Flavor(vcpus=1, memory_mb=512, root_gb=1,
+                                  ephemeral_gb=0, swap=0, extra_specs={}),
+            image=objects.ImageMeta(id='image', properties={}))
+        spec.create()
+        specs.append(spec)
+    conductor.scheduler_rpcapi.select_destinations.return_value = [
+        [_selection(node)], [_selection(node)]]
+    conductor.build_instances(ctxt, instances, image=None,
+                              request_spec=specs[0])
+    calls = conductor.compute_rpcapi.build_and_run_instance.call_args_list
+    assert [(c.kwargs['instance'].uuid, c.kwargs['request_spec'].instance_uuid)
+            for c in calls] == [(i.uuid, i.uuid) for i in instances]
+
+
 def test_no_valid_host_sets_error_with_the_explanation(conductor, ctxt):
     instance = _instance(ctxt)
     conductor.scheduler_rpcapi.select_destinations.side_effect = \
@@ -77,13 +102,13 @@ def test_reschedule_claims_the_next_alternate(conductor, ctxt):
     node_b, node_c = _node('b'), _node('c')
     instance = _instance(ctxt)
     # b is full already: the reschedule must skip to c.
-    db.allocation_claim(node_b.id, 'someone-else', {'VCPU': 1})
+    node_db.allocation_claim(node_b.id, 'someone-else', {'VCPU': 1})
     conductor.build_instances(
         ctxt, [instance], image=None, request_spec=None,
         host_lists=[[_selection(node_b), _selection(node_c)]])
     kwargs = conductor.compute_rpcapi.build_and_run_instance.call_args.kwargs
     assert kwargs['host'] == 'c'
-    assert db.allocation_usages()[node_c.id]['VCPU'] == 1
+    assert node_db.allocation_usages()[node_c.id]['VCPU'] == 1
 
 
 def test_reschedule_without_alternates_ends_in_error(conductor, ctxt):
@@ -102,14 +127,14 @@ def test_instance_deleted_while_scheduling_releases_its_claim(conductor,
     instance = _instance(ctxt)
 
     def select(*args, **kwargs):
-        db.allocation_claim(node.id, instance.uuid, {'VCPU': 1})
-        db.instance_destroy(instance.uuid)
+        node_db.allocation_claim(node.id, instance.uuid, {'VCPU': 1})
+        instance_db.instance_destroy(instance.uuid)
         return [[_selection(node)]]
 
     conductor.scheduler_rpcapi.select_destinations.side_effect = select
     conductor.build_instances(ctxt, [instance], image=None,
                               request_spec=None)
-    assert db.allocation_usages() == {}
+    assert node_db.allocation_usages() == {}
     conductor.compute_rpcapi.build_and_run_instance.assert_not_called()
 
 

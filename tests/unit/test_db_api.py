@@ -5,13 +5,15 @@ import datetime
 import pytest
 
 from nova_lite.db import api as db
+from nova_lite.db import compute_node_api as node_db
+from nova_lite.db import instance_api as instance_db
 from nova_lite import exception
 
 pytestmark = pytest.mark.usefixtures('database')
 
 
 def _node(vcpus=4, memory_mb=2048, local_gb=10, ram_ratio=1.0):
-    return db.compute_node_create_or_update('host1', 'node1', {
+    return node_db.compute_node_create_or_update('host1', 'node1', {
         'hypervisor_type': 'fake', 'vcpus': vcpus, 'memory_mb': memory_mb,
         'local_gb': local_gb, 'cpu_allocation_ratio': 1.0,
         'ram_allocation_ratio': ram_ratio, 'disk_allocation_ratio': 1.0})
@@ -24,29 +26,31 @@ def _instance(n, **values):
             'created_at': datetime.datetime(2026, 1, 1) +
             datetime.timedelta(minutes=n % 3)}
     base.update(values)
-    return db.instance_create(base)
+    return instance_db.instance_create(base)
 
 
 def test_claim_fits_then_refuses_when_full():
     node = _node(vcpus=2)
-    assert db.allocation_claim(node.id, 'a', {'VCPU': 1, 'MEMORY_MB': 512})
-    assert db.allocation_claim(node.id, 'b', {'VCPU': 1, 'MEMORY_MB': 512})
-    assert not db.allocation_claim(node.id, 'c', {'VCPU': 1})
-    assert db.allocation_usages()[node.id] == {'VCPU': 2, 'MEMORY_MB': 1024}
+    one = {'VCPU': 1, 'MEMORY_MB': 512}
+    assert node_db.allocation_claim(node.id, 'a', one)
+    assert node_db.allocation_claim(node.id, 'b', one)
+    assert not node_db.allocation_claim(node.id, 'c', {'VCPU': 1})
+    assert node_db.allocation_usages()[node.id] == {'VCPU': 2,
+                                                    'MEMORY_MB': 1024}
 
 
 def test_claim_honours_allocation_ratio_and_bumps_generation():
     node = _node(memory_mb=1000, ram_ratio=1.5)
-    assert db.allocation_claim(node.id, 'a', {'MEMORY_MB': 1500})
-    assert not db.allocation_claim(node.id, 'b', {'MEMORY_MB': 1})
-    assert db.compute_node_get_all()[0].generation == node.generation + 1
+    assert node_db.allocation_claim(node.id, 'a', {'MEMORY_MB': 1500})
+    assert not node_db.allocation_claim(node.id, 'b', {'MEMORY_MB': 1})
+    assert node_db.compute_node_get_all()[0].generation == node.generation + 1
 
 
 def test_claim_again_replaces_the_consumers_allocation():
     node = _node(vcpus=2)
-    assert db.allocation_claim(node.id, 'a', {'VCPU': 2})
-    assert db.allocation_claim(node.id, 'a', {'VCPU': 1})
-    assert db.allocation_usages()[node.id] == {'VCPU': 1}
+    assert node_db.allocation_claim(node.id, 'a', {'VCPU': 2})
+    assert node_db.allocation_claim(node.id, 'a', {'VCPU': 1})
+    assert node_db.allocation_usages()[node.id] == {'VCPU': 1}
 
 
 def test_inventory_change_bumps_generation_only_when_changed():
@@ -59,29 +63,55 @@ def test_inventory_change_bumps_generation_only_when_changed():
 
 def test_conditional_update_refuses_unexpected_task_state():
     row = _instance(1)
-    db.instance_update(row.uuid, {'task_state': 'deleting'})
+    instance_db.instance_update(row.uuid, {'task_state': 'deleting'})
     with pytest.raises(exception.UnexpectedDeletingTaskStateError):
-        db.instance_update(row.uuid, {'task_state': 'spawning'},
-                           expected={'task_state': ['scheduling']})
-    assert db.instance_get_by_uuid(row.uuid).task_state == 'deleting'
+        instance_db.instance_update(row.uuid, {'task_state': 'spawning'},
+                                    expected={'task_state': ['scheduling']})
+    assert instance_db.instance_get_by_uuid(row.uuid).task_state == 'deleting'
+
+
+@pytest.mark.parametrize('row_states, expected, error, column, actual', [
+    # NOTE: the bug: a vm_state conflict was reported as the task_state
+    # (the first expectation) with its matching value.
+    ({'vm_state': 'active'}, {'task_state': ['scheduling'],
+                              'vm_state': ['building']},
+     exception.UnexpectedVMStateError, 'vm_state', 'active'),
+    ({'task_state': 'spawning'}, {'task_state': ['scheduling'],
+                                  'vm_state': ['building']},
+     exception.UnexpectedTaskStateError, 'task_state', 'spawning'),
+    ({'task_state': 'spawning', 'vm_state': 'active'},
+     {'vm_state': ['building'], 'task_state': ['scheduling']},
+     exception.UnexpectedTaskStateError, 'task_state', 'spawning'),
+])
+def test_conditional_update_names_the_state_that_differs(
+        row_states, expected, error, column, actual):
+    row = _instance(1)
+    instance_db.instance_update(row.uuid, row_states)
+    with pytest.raises(error) as caught:
+        instance_db.instance_update(row.uuid, {'progress': 50},
+                                    expected=expected)
+    assert type(caught.value) is error
+    assert caught.value.kwargs['expected'] == expected[column]
+    assert caught.value.kwargs['actual'] == actual
 
 
 def test_update_of_deleted_instance_is_not_found():
     row = _instance(1)
-    db.instance_destroy(row.uuid)
+    instance_db.instance_destroy(row.uuid)
     with pytest.raises(exception.InstanceNotFound):
-        db.instance_update(row.uuid, {'vm_state': 'active'})
+        instance_db.instance_update(row.uuid, {'vm_state': 'active'})
 
 
 def test_destroy_frees_allocations_and_hides_row():
     node = _node()
     row = _instance(1)
-    db.allocation_claim(node.id, row.uuid, {'VCPU': 1})
-    db.instance_destroy(row.uuid)
-    assert db.allocation_usages() == {}
+    node_db.allocation_claim(node.id, row.uuid, {'VCPU': 1})
+    instance_db.instance_destroy(row.uuid)
+    assert node_db.allocation_usages() == {}
     with pytest.raises(exception.InstanceNotFound):
-        db.instance_get_by_uuid(row.uuid)
-    assert db.instance_get_by_uuid(row.uuid, read_deleted='yes').deleted
+        instance_db.instance_get_by_uuid(row.uuid)
+    assert instance_db.instance_get_by_uuid(row.uuid,
+                                            read_deleted='yes').deleted
 
 
 @pytest.mark.parametrize('sort_keys,sort_dirs', [
@@ -92,12 +122,13 @@ def test_destroy_frees_allocations_and_hides_row():
 def test_keyset_pages_cover_everything_once(sort_keys, sort_dirs):
     for n in range(1, 24):
         _instance(n)
-    expected = [r.uuid for r in db.instance_get_all(
+    expected = [r.uuid for r in instance_db.instance_get_all(
         sort_keys=sort_keys, sort_dirs=sort_dirs)]
     seen, marker = [], None
     while True:
-        page = db.instance_get_all(limit=5, marker=marker,
-                                   sort_keys=sort_keys, sort_dirs=sort_dirs)
+        page = instance_db.instance_get_all(limit=5, marker=marker,
+                                            sort_keys=sort_keys,
+                                            sort_dirs=sort_dirs)
         if not page:
             break
         seen.extend(r.uuid for r in page)
@@ -108,15 +139,15 @@ def test_keyset_pages_cover_everything_once(sort_keys, sort_dirs):
 
 def test_unknown_marker_and_sort_key_are_invalid():
     with pytest.raises(exception.MarkerNotFound):
-        db.instance_get_all(marker='nope')
+        instance_db.instance_get_all(marker='nope')
     with pytest.raises(exception.InvalidSortKey):
-        db.instance_get_all(sort_keys=['password'])
+        instance_db.instance_get_all(sort_keys=['password'])
 
 
 def test_name_filter_is_a_regex():
     _instance(1, display_name='web-1')
     _instance(2, display_name='db-1')
-    names = [r.display_name for r in db.instance_get_all(
+    names = [r.display_name for r in instance_db.instance_get_all(
         filters={'name': '^web'})]
     assert names == ['web-1']
 
@@ -124,8 +155,8 @@ def test_name_filter_is_a_regex():
 def test_usage_counts_live_rows_only():
     _instance(1, vcpus=2, memory_mb=512)
     gone = _instance(2, vcpus=4, memory_mb=1024)
-    db.instance_destroy(gone.uuid)
-    assert db.instance_usage_by_project('p') == {
+    instance_db.instance_destroy(gone.uuid)
+    assert instance_db.instance_usage_by_project('p') == {
         'instances': 1, 'cores': 2, 'ram': 512}
 
 

@@ -10,8 +10,8 @@ import socket
 
 import pytest
 
-from nova_lite.compute import power_state
 from nova_lite import exception
+from nova_lite.states import power_state
 from nova_lite.virt.libvirt import disk_transfer
 from nova_lite.virt.libvirt import imagecache
 from nova_lite.virt import virtapi

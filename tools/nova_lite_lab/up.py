@@ -162,7 +162,11 @@ def bring_up(lab):
     system.db_create(s['db'])
 
     hosts.write_host_conf(lab, ctl)
-    system.say('nova-lite-manage db sync, bootstrap')
+    system.say('nova-lite-manage image_db sync, db sync, bootstrap')
+    # NOTE: the image service keeps its own database, a sqlite file in the
+    # controller's state path (no [image_service] database_connection);
+    # synced first, as its first sync copies an older lab's images.
+    hosts.manage(lab, 'image_db', 'sync', timeout=300)
     hosts.manage(lab, 'db', 'sync', timeout=300)
     hosts.manage(lab, 'bootstrap')
     system.say('controller services')

@@ -7,10 +7,10 @@ from oslo_log import log as logging
 from oslo_utils import strutils
 import webob.exc
 
-from nova_lite.compute import task_states
-from nova_lite.compute import vm_states
 import nova_lite.conf
 from nova_lite import exception
+from nova_lite.states import task_states
+from nova_lite.states import vm_states
 
 CONF = nova_lite.conf.CONF
 LOG = logging.getLogger(__name__)

@@ -9,8 +9,8 @@ from its image, with its addresses.
 
 from oslo_log import log as logging
 
-from nova_lite.compute import task_states
 from nova_lite.conductor.tasks import migrate
+from nova_lite.states import task_states
 
 LOG = logging.getLogger(__name__)
 

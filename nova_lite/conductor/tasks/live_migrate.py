@@ -9,8 +9,8 @@ refusal leaves the instance exactly as it was and is the API's answer.
 
 from oslo_log import log as logging
 
-from nova_lite.compute import task_states
 from nova_lite.conductor.tasks import migrate
+from nova_lite.states import task_states
 
 LOG = logging.getLogger(__name__)
 

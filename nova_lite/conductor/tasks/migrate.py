@@ -14,12 +14,12 @@ learns why.
 
 from oslo_log import log as logging
 
-from nova_lite.compute import task_states
 from nova_lite.conductor.tasks import base
 from nova_lite import conf
 from nova_lite import exception
 from nova_lite import objects
 from nova_lite.objects import migration as migration_obj
+from nova_lite.states import task_states
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)

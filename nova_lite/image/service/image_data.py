@@ -12,7 +12,7 @@ import webob
 import webob.exc
 
 from nova_lite import conf
-from nova_lite.db import image_api as db
+from nova_lite.image.service.db import api as db
 from nova_lite import exception
 from nova_lite.image.service import images
 from nova_lite.image.service import store as image_store

@@ -19,7 +19,7 @@ def image_href(image_id, subcollection=None):
 
 
 def image_view(image):
-    """The body of one image dict (see ``db.image_api.image_to_dict``)."""
+    """The body of one image dict (see ``db.api.image_to_dict``)."""
     view = dict(image['properties'])
     for key in _ATTRIBUTES:
         view[key] = image[key]

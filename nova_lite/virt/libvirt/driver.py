@@ -9,12 +9,12 @@ import time
 
 from oslo_log import log as logging
 
-from nova_lite.compute import power_state
 from nova_lite.conf import CONF
 from nova_lite import exception
-from nova_lite.image import glance
+from nova_lite.image import meta as image_body
 from nova_lite.network import linux_net
 from nova_lite.privsep import path as priv_path
+from nova_lite.states import power_state
 from nova_lite import utils
 from nova_lite.virt import configdrive
 from nova_lite.virt import driver
@@ -67,13 +67,6 @@ QCOW2_DISKS = (designer.ROOT_DISK, designer.EPHEMERAL_DISK)
 BASE_PREFIX = '_base/'
 # The marker of check_can_live_migrate_destination, in the instances path.
 _MARKER_PREFIX = 'tmp-live-migration-'
-# Properties of an image body that are not image properties.
-_IMAGE_FIELDS = ('id', 'name', 'status', 'checksum', 'disk_format',
-                 'container_format', 'size', 'min_ram', 'min_disk',
-                 'properties', 'owner', 'visibility', 'protected',
-                 'created_at', 'updated_at', 'tags', 'os_hash_algo',
-                 'os_hash_value', 'os_hidden', 'virtual_size', 'file',
-                 'self', 'schema', 'direct_url', 'locations')
 
 
 def _make_readable(path):
@@ -90,9 +83,7 @@ def _image_facts(image_meta, instance):
     possibly empty); a missing id falls back to ``instance.image_ref``.
     """
     if isinstance(image_meta, collections.abc.Mapping):
-        properties = {k: v for k, v in image_meta.items()
-                      if k not in _IMAGE_FIELDS}
-        properties.update(image_meta.get('properties') or {})
+        properties = image_body.properties(image_meta)
         image_id = image_meta.get('id')
         disk_format = image_meta.get('disk_format')
     else:
@@ -110,11 +101,10 @@ def _image_facts(image_meta, instance):
 class LibvirtDriver(driver.ComputeDriver):
     """A virt driver over ``[libvirt] connection_uri``."""
 
-    def __init__(self, virtapi):
-        super().__init__(virtapi)
+    def __init__(self, virtapi, image_api=None):
+        super().__init__(virtapi, image_api)
         self._host = libvirt_host.Host(CONF.libvirt.connection_uri,
                                        host_name=CONF.host)
-        self._image_api = glance.API()
         self._image_cache = None
         self._disk_transfer = None
         # {instance uuid: LiveMigrationJob} of the live migrations that

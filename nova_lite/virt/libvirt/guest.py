@@ -1,7 +1,7 @@
 """Guest: one libvirt domain, with errors and states in nova-lite's terms."""
 
-from nova_lite.compute import power_state
 from nova_lite import exception
+from nova_lite.states import power_state
 
 # NOTE: values of libvirt's virDomainState and virDomainShutoffReason. They
 # are part of libvirt's stable ABI, so spelling them here keeps this module

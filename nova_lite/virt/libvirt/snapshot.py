@@ -15,8 +15,8 @@ import time
 
 from oslo_log import log as logging
 
-from nova_lite.compute import power_state
-from nova_lite.compute import task_states
+from nova_lite.states import power_state
+from nova_lite.states import task_states
 from nova_lite import utils
 from nova_lite.virt.libvirt import designer
 

@@ -8,9 +8,9 @@ from unittest import mock
 import webob
 
 from nova_lite.api import app as api_app
-from nova_lite.compute import power_state
-from nova_lite.compute import vm_states
 import nova_lite.conf
+from nova_lite.states import power_state
+from nova_lite.states import vm_states
 
 CONF = nova_lite.conf.CONF
 
@@ -90,12 +90,13 @@ class Client(object):
         init_conf()
         self.compute_api = mock.Mock(name='compute.API()')
         self.keypair_api = mock.Mock(name='compute.KeypairAPI()')
-        self.action_api = mock.Mock(name='compute.InstanceActionAPI()')
+        self.action_api = mock.Mock(name='InstanceActionAPI()')
         with mock.patch('nova_lite.compute.api.API',
                         return_value=self.compute_api), \
                 mock.patch('nova_lite.compute.keypairs.KeypairAPI',
                            return_value=self.keypair_api), \
-                mock.patch('nova_lite.compute.api.InstanceActionAPI',
+                mock.patch('nova_lite.compute.instance_action_api.'
+                           'InstanceActionAPI',
                            return_value=self.action_api):
             self.app = api_app.make_app()
 

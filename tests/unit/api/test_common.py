@@ -5,9 +5,9 @@ import webob
 import webob.exc
 
 from nova_lite.api.openstack import common
-from nova_lite.compute import task_states as ts
-from nova_lite.compute import vm_states as vs
 import nova_lite.conf
+from nova_lite.states import task_states as ts
+from nova_lite.states import vm_states as vs
 from tests.unit.api import fakes
 
 CONF = nova_lite.conf.CONF

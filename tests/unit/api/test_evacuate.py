@@ -8,9 +8,9 @@ from unittest import mock
 
 import pytest
 
-from nova_lite.compute import vm_states
 from nova_lite import conf
 from nova_lite import exception
+from nova_lite.states import vm_states
 from tests.unit.api import fakes
 
 CONF = conf.CONF

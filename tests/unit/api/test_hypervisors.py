@@ -11,7 +11,9 @@ import webob
 
 from nova_lite.api import app as api_app
 from nova_lite import context
-from nova_lite.db import api as db
+from nova_lite.db import compute_node_api as node_db
+from nova_lite.db import instance_api as instance_db
+from nova_lite.db import service_api as service_db
 from nova_lite import objects
 
 CPU_INFO = '{"arch": "x86_64", "model": "Nehalem"}'
@@ -31,21 +33,24 @@ def nodes(database):
                                   host=host, binary='nova-compute',
                                   topic='compute')
         service.create()
-        db.service_update(service.id, {'last_seen_up': timeutils.utcnow()})
-        made.append(db.compute_node_create_or_update(host, host + '-node', {
-            'hypervisor_type': 'fake', 'hypervisor_version': 1000,
-            'host_ip': '1.1.1.1', 'vcpus': 2, 'memory_mb': 8192,
-            'local_gb': 1028, 'reserved_memory_mb': 512,
-            'cpu_allocation_ratio': 1.0, 'ram_allocation_ratio': 1.0,
-            'disk_allocation_ratio': 1.0, 'cpu_info': CPU_INFO}))
-    db.instance_create({'uuid': '00000000-0000-0000-0000-000000000001',
-                        'user_id': 'u', 'project_id': 'p',
-                        'display_name': 'vm1', 'host': 'host1',
-                        'node': 'host1-node',
-                        'created_at': datetime.datetime(2026, 1, 1)})
-    assert db.allocation_claim(made[0].id,
-                               '00000000-0000-0000-0000-000000000001',
-                               {'VCPU': 1, 'MEMORY_MB': 512, 'DISK_GB': 1})
+        service_db.service_update(service.id,
+                                  {'last_seen_up': timeutils.utcnow()})
+        made.append(node_db.compute_node_create_or_update(
+            host, host + '-node', {
+                'hypervisor_type': 'fake', 'hypervisor_version': 1000,
+                'host_ip': '1.1.1.1', 'vcpus': 2, 'memory_mb': 8192,
+                'local_gb': 1028, 'reserved_memory_mb': 512,
+                'cpu_allocation_ratio': 1.0, 'ram_allocation_ratio': 1.0,
+                'disk_allocation_ratio': 1.0, 'cpu_info': CPU_INFO}))
+    instance_db.instance_create(
+        {'uuid': '00000000-0000-0000-0000-000000000001',
+         'user_id': 'u', 'project_id': 'p',
+         'display_name': 'vm1', 'host': 'host1',
+         'node': 'host1-node',
+         'created_at': datetime.datetime(2026, 1, 1)})
+    assert node_db.allocation_claim(
+        made[0].id, '00000000-0000-0000-0000-000000000001',
+        {'VCPU': 1, 'MEMORY_MB': 512, 'DISK_GB': 1})
     return made
 
 
@@ -228,9 +233,10 @@ def test_uptime_below_2_88(app, nodes, uptime):
 
 def test_uptime_of_a_down_host_is_400(app, nodes, uptime, flags):
     flags(service_down_time=60)
-    service = db.service_get_by_host_and_binary('host1', 'nova-compute')
-    db.service_update(service.id, {'last_seen_up': timeutils.utcnow() -
-                                   datetime.timedelta(seconds=600)})
+    service = service_db.service_get_by_host_and_binary('host1',
+                                                        'nova-compute')
+    service_db.service_update(service.id, {'last_seen_up': timeutils.utcnow() -
+                                           datetime.timedelta(seconds=600)})
     resp = _get(app, '/%d/uptime' % nodes[0].id)
     assert resp.status_int == 400
     assert not uptime.called

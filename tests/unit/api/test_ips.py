@@ -3,9 +3,9 @@ network errors answer, through the app with the compute API mocked."""
 
 import pytest
 
-from nova_lite.compute import vm_states
 from nova_lite import exception
-from nova_lite.network import model
+from nova_lite.objects import network_info as model
+from nova_lite.states import vm_states
 from tests.unit.api import fakes
 
 IPS = '/v2.1/servers/%s/ips' % fakes.SERVER

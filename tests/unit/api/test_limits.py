@@ -5,7 +5,8 @@ import pytest
 import webob
 
 from nova_lite.api import app as api_app
-from nova_lite.db import api as db
+from nova_lite.db import instance_api as instance_db
+from nova_lite.db import quota_api as quota_db
 
 SAMPLE_V21 = {
     'maxImageMeta': 128, 'maxPersonality': 5, 'maxPersonalitySize': 10240,
@@ -53,10 +54,11 @@ def test_matches_novas_samples(app, version, expected):
 
 
 def test_usage_and_project_limits(app):
-    db.instance_create({'uuid': '00000000-0000-0000-0000-000000000001',
-                        'user_id': 'demo', 'project_id': 'demo',
-                        'vcpus': 2, 'memory_mb': 512})
-    db.quota_set('demo', {'cores': 40})
+    instance_db.instance_create(
+        {'uuid': '00000000-0000-0000-0000-000000000001',
+         'user_id': 'demo', 'project_id': 'demo',
+         'vcpus': 2, 'memory_mb': 512})
+    quota_db.quota_set('demo', {'cores': 40})
     absolute = _get(app).json['limits']['absolute']
     assert (absolute['totalInstancesUsed'], absolute['totalCoresUsed'],
             absolute['totalRAMUsed']) == (1, 2, 512)
@@ -64,7 +66,7 @@ def test_usage_and_project_limits(app):
 
 
 def test_other_project_is_admin_only(app):
-    db.quota_set('other', {'instances': 3})
+    quota_db.quota_set('other', {'instances': 3})
     assert _get(app, query='?tenant_id=other').status_int == 403
     resp = _get(app, query='?tenant_id=other', token='admin:admin')
     assert resp.status_int == 200

@@ -5,7 +5,8 @@ import pytest
 import webob
 
 from nova_lite.api import app as api_app
-from nova_lite.db import api as db
+from nova_lite.db import instance_api as instance_db
+from nova_lite.db import quota_api as quota_db
 from nova_lite import quota
 
 SAMPLE_V21 = {
@@ -59,9 +60,10 @@ def test_show_and_defaults_match_novas_samples(app, version, expected):
 
 
 def test_detail(app):
-    db.instance_create({'uuid': '00000000-0000-0000-0000-000000000001',
-                        'user_id': 'demo', 'project_id': 'demo',
-                        'vcpus': 2, 'memory_mb': 512})
+    instance_db.instance_create(
+        {'uuid': '00000000-0000-0000-0000-000000000001',
+         'user_id': 'demo', 'project_id': 'demo',
+         'vcpus': 2, 'memory_mb': 512})
     body = _req(app, '/detail', version='2.36').json['quota_set']
     assert body['id'] == 'demo'
     assert body['cores'] == {'limit': 20, 'in_use': 2, 'reserved': 0}
@@ -83,7 +85,7 @@ def test_update_and_delete_are_admin_only(app):
     assert _req(app, method='PUT',
                 body={'quota_set': {'cores': 45}}).status_int == 403
     assert _req(app, method='DELETE').status_int == 403
-    assert db.quota_get_all_by_project('demo') == {}
+    assert quota_db.quota_get_all_by_project('demo') == {}
 
 
 def test_update_matches_novas_sample_and_is_used(app):
@@ -125,18 +127,19 @@ def test_delete_reverts_to_defaults(app):
 def test_bad_updates_are_400_and_change_nothing(app, version, body):
     resp = _admin(app, method='PUT', body=body, version=version)
     assert resp.status_int == 400
-    assert db.quota_get_all_by_project('demo') == {}
+    assert quota_db.quota_get_all_by_project('demo') == {}
 
 
 def test_limit_below_usage_needs_force(app):
-    db.instance_create({'uuid': '00000000-0000-0000-0000-000000000001',
-                        'user_id': 'demo', 'project_id': 'demo',
-                        'vcpus': 4, 'memory_mb': 512})
+    instance_db.instance_create(
+        {'uuid': '00000000-0000-0000-0000-000000000001',
+         'user_id': 'demo', 'project_id': 'demo',
+         'vcpus': 4, 'memory_mb': 512})
     resp = _admin(app, method='PUT', body={'quota_set': {'cores': 2}})
     assert resp.status_int == 400
     assert 'must be greater than or equal to already used' in (
         resp.json['badRequest']['message'])
-    assert db.quota_get_all_by_project('demo') == {}
+    assert quota_db.quota_get_all_by_project('demo') == {}
     resp = _admin(app, method='PUT',
                   body={'quota_set': {'cores': 2, 'force': True}})
     assert resp.status_int == 200

@@ -26,12 +26,12 @@ def _group(policy='anti-affinity', rules=None, project_id=fakes.PROJECT,
 @pytest.fixture
 def client():
     client = fakes.Client()
-    client.group_api = mock.Mock(name='compute.ServerGroupAPI()')
+    client.group_api = mock.Mock(name='ServerGroupAPI()')
     client.group_api.get.return_value = _group(members=[MEMBER])
     client.group_api.get_all.return_value = [_group()]
     client.group_api.create.side_effect = (
         lambda context, name, policy, rules: _group(policy, rules))
-    with mock.patch('nova_lite.compute.api.ServerGroupAPI',
+    with mock.patch('nova_lite.compute.server_group_api.ServerGroupAPI',
                     return_value=client.group_api):
         client.app = api_app.make_app()
     return client

@@ -13,6 +13,7 @@ import webob
 
 from nova_lite.api import app as api_app
 from nova_lite.db import api as db
+from nova_lite.db import instance_api as instance_db
 from nova_lite.db import models
 from nova_lite import objects
 from tests.unit.api import fakes
@@ -298,7 +299,7 @@ def test_pages_by_links_cover_each_server_once(app, query):
 
 
 def test_deleted_servers_with_changes_since(servers):
-    db.instance_destroy(_uuid(1))
+    instance_db.instance_destroy(_uuid(1))
     assert 'vm-0001' not in _names(servers, '/servers')
     assert 'vm-0001' in _names(servers,
                                '/servers?changes-since=2025-01-01T00:00:00Z')

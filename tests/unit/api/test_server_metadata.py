@@ -4,9 +4,9 @@ mocked: bodies of Nova's samples, errors, and policy."""
 import pytest
 
 from nova_lite.compute import api as compute_api
-from nova_lite.compute import vm_states
-from nova_lite.db import api as db
+from nova_lite.db import quota_api as quota_db
 from nova_lite import exception
+from nova_lite.states import vm_states
 from tests.unit.api import fakes
 
 META = '/v2.1/servers/%s/metadata' % fakes.SERVER
@@ -209,7 +209,7 @@ def test_api_metadata_quota(api, flags):
 
 def test_api_metadata_quota_of_the_project(api, flags):
     flags(metadata_items=2, group='quota')
-    db.quota_set(fakes.PROJECT, {'metadata_items': 3})
+    quota_db.quota_set(fakes.PROJECT, {'metadata_items': 3})
     inst = _Instance()
     api.update_instance_metadata(_Context(), inst, {'b': '2', 'c': '3'})
     assert inst.saved == 1

@@ -6,8 +6,8 @@ from unittest import mock
 
 import pytest
 
-from nova_lite.compute import vm_states
 from nova_lite import exception
+from nova_lite.states import vm_states
 from tests.unit.api import fakes
 
 TAGS = '/v2.1/servers/%s/tags' % fakes.SERVER

@@ -5,9 +5,9 @@ from unittest import mock
 
 import pytest
 
-from nova_lite.compute import vm_states
 import nova_lite.conf
 from nova_lite import exception
+from nova_lite.states import vm_states
 from tests.unit.api import fakes
 
 CONF = nova_lite.conf.CONF

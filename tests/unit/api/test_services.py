@@ -8,7 +8,7 @@ import webob
 
 from nova_lite.api import app as api_app
 from nova_lite import context
-from nova_lite.db import api as db
+from nova_lite.db import service_api as db
 from nova_lite import objects
 
 

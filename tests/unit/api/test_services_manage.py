@@ -12,7 +12,9 @@ import webob
 
 from nova_lite.api import app as api_app
 from nova_lite.db import aggregate_api
-from nova_lite.db import api as db
+from nova_lite.db import compute_node_api as node_db
+from nova_lite.db import instance_api as instance_db
+from nova_lite.db import service_api as service_db
 
 ADMIN = 'admin:admin'
 COMPUTE = 'nova-compute'
@@ -25,11 +27,11 @@ def app(database, flags):
 
 
 def _service(host, binary=COMPUTE):
-    row = db.service_create({'uuid': uuidutils.generate_uuid(),
-                             'host': host, 'binary': binary})
-    db.service_heartbeat(row.id)
+    row = service_db.service_create({'uuid': uuidutils.generate_uuid(),
+                                     'host': host, 'binary': binary})
+    service_db.service_heartbeat(row.id)
     if binary == COMPUTE:
-        db.compute_node_create_or_update(host, host, dict(
+        node_db.compute_node_create_or_update(host, host, dict(
             hypervisor_type='fake', vcpus=2, memory_mb=2048, local_gb=20,
             cpu_allocation_ratio=1.0, ram_allocation_ratio=1.0,
             disk_allocation_ratio=1.0))
@@ -188,18 +190,18 @@ def test_delete_below_and_from_2_53(app, services):
     aggregate_api.aggregate_host_add(agg.id, 'host-a')
     aggregate_api.aggregate_host_add(agg.id, 'host-b')
     assert _listed(app)['host-a']['zone'] == 'az1'
-    instance = db.instance_create({
+    instance = instance_db.instance_create({
         'uuid': uuidutils.generate_uuid(), 'user_id': 'u',
         'project_id': 'p', 'host': 'host-a', 'node': 'host-a',
         'created_at': datetime.datetime(2026, 1, 1)})
     resp = _call(app, 'DELETE', '/%d' % services['host-a'].id)
     assert resp.status_int == 409
     assert 'hosting instances' in resp.json['conflictingRequest']['message']
-    db.instance_destroy(instance.uuid)
+    instance_db.instance_destroy(instance.uuid)
     resp = _call(app, 'DELETE', '/%d' % services['host-a'].id)
     assert resp.status_int == 204
     assert 'host-a' not in _listed(app)
-    assert [n.host for n in db.compute_node_get_all()] == ['host-b']
+    assert [n.host for n in node_db.compute_node_get_all()] == ['host-b']
     assert [h.host for h in aggregate_api.aggregate_get(agg.id).hosts] == [
         'host-b']
     resp = _call(app, 'DELETE', '/' + services['host-b'].uuid,
@@ -237,9 +239,9 @@ def test_members_are_forbidden(app, services, method, path, body, version):
 
 def test_forced_down_shows_down_despite_heartbeat(app, services, flags):
     flags(service_down_time=60)
-    db.service_update(services['host-b'].id,
-                      {'last_seen_up': timeutils.utcnow(),
-                       'forced_down': True})
+    service_db.service_update(services['host-b'].id,
+                              {'last_seen_up': timeutils.utcnow(),
+                               'forced_down': True})
     assert _listed(app)['host-b']['state'] == 'down'
 
 

@@ -41,11 +41,12 @@ def test_use_local_if_unset(flags):
 @pytest.fixture
 def started(monkeypatch):
     """start_all with every service and the database mocked out."""
-    # NOTE: transport_url, as nova_lite.cmd.common.setup registers it.
+    # NOTE: transport_url, as nova_lite.config.setup registers it.
     for group, opts in messaging_opts.list_opts():
         if group is None:
             CONF.register_opts(opts)
     calls = mock.Mock()
+    monkeypatch.setattr(all_cmd.manage, 'image_db_sync', calls.image_db_sync)
     monkeypatch.setattr(all_cmd.manage, 'db_sync', calls.db_sync)
     monkeypatch.setattr(all_cmd.manage, 'bootstrap', calls.bootstrap)
     server = mock.Mock(host='127.0.0.1', port=40123)
@@ -53,6 +54,7 @@ def started(monkeypatch):
     monkeypatch.setattr(all_cmd.service, 'Service', mock.MagicMock())
     monkeypatch.setattr(all_cmd.service, 'WSGIService', mock.MagicMock())
     monkeypatch.setattr(all_cmd.rpc, 'IN_PROCESS_URL', 'fake://')
+    server.calls = calls
     yield server
     CONF.clear_override('transport_url')
     CONF.clear_override('api_servers', group='glance')
@@ -64,6 +66,10 @@ def test_all_serves_images_itself(started, flags):
     image_cmd.start.assert_called_once_with()
     assert services[0] is started
     assert CONF.glance.api_servers == ['http://127.0.0.1:40123']
+    # The image database first: its first sync copies the images that
+    # nova-lite's migration 0014 then drops.
+    assert [c[0] for c in started.calls.mock_calls[:2]] == [
+        'image_db_sync', 'db_sync']
 
 
 def test_all_uses_the_operators_image_service(started, flags):
@@ -71,4 +77,5 @@ def test_all_uses_the_operators_image_service(started, flags):
     services = all_cmd.start_all()
     image_cmd.start.assert_not_called()
     assert started not in services
+    started.calls.image_db_sync.assert_not_called()
     assert CONF.glance.api_servers == ['http://glance.example:9292']

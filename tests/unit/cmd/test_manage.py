@@ -42,3 +42,15 @@ def test_no_warning_of_a_dependency_before_the_output(tmp_path):
     assert result.returncode == 0
     assert 'Warning' not in result.stderr
     assert result.stdout.startswith('# nova-lite: nova-lite starts')
+
+
+def test_image_db_sync_makes_the_image_database_alone(tmp_path):
+    """The image service's own database, beside nova-lite's (unset
+    [image_service] database_connection); nova-lite's is not made."""
+    result = _manage(tmp_path, 'image_db', 'sync')
+    assert result.returncode == 0, result.stderr
+    assert 'Image database is at revision image_0001' in result.stdout
+    assert (tmp_path / 'nova-lite-image.sqlite').exists()
+    assert not (tmp_path / 'nova-lite.sqlite').exists()
+    result = _manage(tmp_path, 'image_db', 'version')
+    assert result.stdout.splitlines()[-1] == 'image_0001'

@@ -58,7 +58,7 @@ def test_the_compute_api_keeps_its_options(wsgi_server, flags, monkeypatch):
 
 
 def test_all_in_one_starts_the_metadata_api(monkeypatch, flags):
-    # NOTE: transport_url, as nova_lite.cmd.common.setup registers it.
+    # NOTE: transport_url, as nova_lite.config.setup registers it.
     for group, opts in messaging_opts.list_opts():
         if group is None:
             CONF.register_opts(opts)

@@ -11,6 +11,8 @@ import pytest
 
 from nova_lite.db import aggregate_api as db
 from nova_lite.db import api as db_api
+from nova_lite.db import compute_node_api as node_db
+from nova_lite.db import instance_api as instance_db
 from nova_lite.db import models
 from nova_lite.db import service_api
 from nova_lite import exception
@@ -101,9 +103,9 @@ def test_zones_of_hosts_and_by_host(database):
 
 
 def _compute_host(host):
-    service = db_api.service_create({'uuid': uuidutils.generate_uuid(),
-                                     'host': host, 'binary': COMPUTE})
-    node = db_api.compute_node_create_or_update(host, host, dict(
+    service = service_api.service_create({'uuid': uuidutils.generate_uuid(),
+                                          'host': host, 'binary': COMPUTE})
+    node = node_db.compute_node_create_or_update(host, host, dict(
         hypervisor_type='fake', vcpus=2, memory_mb=2048, local_gb=20,
         cpu_allocation_ratio=1.0, ram_allocation_ratio=1.0,
         disk_allocation_ratio=1.0))
@@ -123,18 +125,18 @@ def test_destroy_compute_host(database):
     agg = db.aggregate_create('agg1', {'availability_zone': 'az1'})
     db.aggregate_host_add(agg.id, 'host-a')
     db.aggregate_host_add(agg.id, 'host-b')
-    instance = db_api.instance_create({
+    instance = instance_db.instance_create({
         'uuid': uuidutils.generate_uuid(), 'user_id': 'u',
         'project_id': 'p', 'host': 'host-a', 'node': 'host-a',
         'created_at': datetime.datetime(2026, 1, 1)})
     with pytest.raises(exception.ComputeServiceInUse):
         service_api.service_destroy_with_host(service.id, COMPUTE)
-    assert db_api.service_get(service.id)
-    db_api.instance_destroy(instance.uuid)
+    assert service_api.service_get(service.id)
+    instance_db.instance_destroy(instance.uuid)
     service_api.service_destroy_with_host(service.id, COMPUTE)
     with pytest.raises(exception.ServiceNotFound):
-        db_api.service_get(service.id)
-    assert [n.id for n in db_api.compute_node_get_all()] == [other_node.id]
+        service_api.service_get(service.id)
+    assert [n.id for n in node_db.compute_node_get_all()] == [other_node.id]
     assert [h.host for h in db.aggregate_get(agg.id).hosts] == ['host-b']
     with pytest.raises(exception.ServiceNotFound):
         service_api.service_destroy_with_host(service.id, COMPUTE)

@@ -9,6 +9,7 @@ from alembic import migration as alembic_migration
 import pytest
 
 from nova_lite.db import api as db
+from nova_lite.db import instance_api as instance_db
 from nova_lite.db import instance_list_api
 from nova_lite.db import models
 from nova_lite.db import network_api
@@ -28,13 +29,13 @@ def _instance(n, **values):
             'display_name': 'vm-%d' % n, 'vm_state': 'active',
             'created_at': T0 + datetime.timedelta(minutes=n)}
     base.update(values)
-    return db.instance_create(base)
+    return instance_db.instance_create(base)
 
 
 def _names(**kwargs):
     kwargs.setdefault('sort_keys', ['display_name'])
     kwargs.setdefault('sort_dirs', ['asc'])
-    return [row.display_name for row in db.instance_get_all(**kwargs)]
+    return [row.display_name for row in instance_db.instance_get_all(**kwargs)]
 
 
 def test_list_indexes_match_migration():
@@ -137,8 +138,8 @@ def test_tag_filters():
     _instance(1)
     _instance(2)
     _instance(3)
-    db.instance_tag_set(_uuid(1), ['a', 'b'])
-    db.instance_tag_set(_uuid(2), ['a'])
+    instance_db.instance_tag_set(_uuid(1), ['a', 'b'])
+    instance_db.instance_tag_set(_uuid(2), ['a'])
     assert _names(filters={'tags': ['a', 'b']}) == ['vm-1']
     assert _names(filters={'tags-any': ['b', 'c']}) == ['vm-1']
     assert _names(filters={'not-tags': ['a', 'b']}) == ['vm-2', 'vm-3']
@@ -149,7 +150,7 @@ def test_changes_since_and_before_and_deleted():
     _instance(1, updated_at=datetime.datetime(2026, 2, 1))
     _instance(2, updated_at=datetime.datetime(2026, 3, 1))
     _instance(3, updated_at=datetime.datetime(2026, 4, 1))
-    db.instance_destroy(_uuid(3))
+    instance_db.instance_destroy(_uuid(3))
     since = datetime.datetime(2026, 2, 15, tzinfo=datetime.timezone.utc)
     before = datetime.datetime(2026, 3, 1)
     # changes-since lists deletions too (the API leaves 'deleted' out).
@@ -171,11 +172,11 @@ def test_soft_deleted_listed_only_when_asked():
 
 
 def test_metadata_comes_with_the_page():
-    db.instance_create({'uuid': _uuid(1), 'user_id': 'u',
-                        'project_id': 'p'}, metadata={'k': 'v'})
+    instance_db.instance_create({'uuid': _uuid(1), 'user_id': 'u',
+                                 'project_id': 'p'}, metadata={'k': 'v'})
     _instance(2)
-    db.instance_tag_set(_uuid(2), ['t'])
-    rows = {row.uuid: row for row in db.instance_get_all()}
+    instance_db.instance_tag_set(_uuid(2), ['t'])
+    rows = {row.uuid: row for row in instance_db.instance_get_all()}
     assert [(m.key, m.value) for m in rows[_uuid(1)].metadata_items] == [
         ('k', 'v')]
     assert rows[_uuid(1)].tags == []
@@ -222,12 +223,13 @@ def test_keyset_pages_with_null_sort_values(sort_keys, sort_dirs):
                   locked=bool(n % 2), progress=n % 5,
                   launched_at=None if n % 4 == 0 else T0 +
                   datetime.timedelta(days=n % 6))
-    expected = [r.uuid for r in db.instance_get_all(sort_keys=sort_keys,
-                                                    sort_dirs=sort_dirs)]
+    expected = [r.uuid for r in instance_db.instance_get_all(
+        sort_keys=sort_keys, sort_dirs=sort_dirs)]
     seen, marker = [], None
     while True:
-        page = db.instance_get_all(limit=4, marker=marker,
-                                   sort_keys=sort_keys, sort_dirs=sort_dirs)
+        page = instance_db.instance_get_all(limit=4, marker=marker,
+                                            sort_keys=sort_keys,
+                                            sort_dirs=sort_dirs)
         if not page:
             break
         seen.extend(r.uuid for r in page)
@@ -239,13 +241,13 @@ def test_keyset_pages_with_null_sort_values(sort_keys, sort_dirs):
 def test_filters_and_marker_combine():
     for n in range(1, 11):
         _instance(n, display_name='web-%d' % n if n % 2 else 'db-%d' % n)
-    first = db.instance_get_all(filters={'name': '^web'}, limit=2)
-    rest = db.instance_get_all(filters={'name': '^web'},
-                               marker=first[-1].uuid)
+    first = instance_db.instance_get_all(filters={'name': '^web'}, limit=2)
+    rest = instance_db.instance_get_all(filters={'name': '^web'},
+                                        marker=first[-1].uuid)
     assert [r.display_name for r in first + rest] == [
         'web-9', 'web-7', 'web-5', 'web-3', 'web-1']
 
 
 def test_limit_zero_is_empty():
     _instance(1)
-    assert db.instance_get_all(limit=0) == []
+    assert instance_db.instance_get_all(limit=0) == []

@@ -7,7 +7,7 @@ import threading
 from oslo_utils import uuidutils
 import pytest
 
-from nova_lite.db import api as db_api
+from nova_lite.db import instance_api as db_api
 from nova_lite.db import server_group_api as db
 from nova_lite import exception
 from tests.unit.scheduler.fakes import add_host

@@ -8,6 +8,7 @@ from alembic import migration as alembic_migration
 import pytest
 
 from nova_lite.db import api as db
+from nova_lite.db import instance_api as instance_db
 from nova_lite.db import models
 from nova_lite import exception
 from nova_lite import objects
@@ -17,13 +18,13 @@ pytestmark = pytest.mark.usefixtures('database')
 
 def _instance(n, tags=()):
     uuid = '00000000-0000-0000-0000-%012d' % n
-    db.instance_create({
+    instance_db.instance_create({
         'uuid': uuid, 'user_id': 'u', 'project_id': 'p',
         'display_name': 'vm-%d' % n, 'vm_state': 'active',
         'created_at': datetime.datetime(2026, 1, 1) +
         datetime.timedelta(minutes=n)})
     if tags:
-        db.instance_tag_set(uuid, tags)
+        instance_db.instance_tag_set(uuid, tags)
     return uuid
 
 
@@ -37,29 +38,29 @@ def test_migration_matches_models_for_tags_and_quotas():
 
 def test_set_add_delete():
     uuid = _instance(1)
-    assert db.instance_tag_get_by_instance_uuid(uuid) == []
-    assert db.instance_tag_set(uuid, ['b', 'a', 'b']) == ['a', 'b']
-    assert db.instance_tag_add(uuid, 'c') == ['a', 'b', 'c']
-    assert db.instance_tag_add(uuid, 'c') == ['a', 'b', 'c']
-    assert db.instance_tag_exists(uuid, 'a')
-    db.instance_tag_delete(uuid, 'a')
-    assert not db.instance_tag_exists(uuid, 'a')
+    assert instance_db.instance_tag_get_by_instance_uuid(uuid) == []
+    assert instance_db.instance_tag_set(uuid, ['b', 'a', 'b']) == ['a', 'b']
+    assert instance_db.instance_tag_add(uuid, 'c') == ['a', 'b', 'c']
+    assert instance_db.instance_tag_add(uuid, 'c') == ['a', 'b', 'c']
+    assert instance_db.instance_tag_exists(uuid, 'a')
+    instance_db.instance_tag_delete(uuid, 'a')
+    assert not instance_db.instance_tag_exists(uuid, 'a')
     with pytest.raises(exception.InstanceTagNotFound):
-        db.instance_tag_delete(uuid, 'a')
-    assert db.instance_tag_set(uuid, ['c', 'd']) == ['c', 'd']
-    db.instance_tag_delete_all(uuid)
-    assert db.instance_tag_get_by_instance_uuid(uuid) == []
+        instance_db.instance_tag_delete(uuid, 'a')
+    assert instance_db.instance_tag_set(uuid, ['c', 'd']) == ['c', 'd']
+    instance_db.instance_tag_delete_all(uuid)
+    assert instance_db.instance_tag_get_by_instance_uuid(uuid) == []
 
 
 def test_unknown_or_deleted_instance():
     uuid = _instance(1, ['a'])
-    db.instance_destroy(uuid)
-    for call, args in ((db.instance_tag_get_by_instance_uuid, ()),
-                       (db.instance_tag_set, (['x'],)),
-                       (db.instance_tag_add, ('x',)),
-                       (db.instance_tag_exists, ('x',)),
-                       (db.instance_tag_delete, ('a',)),
-                       (db.instance_tag_delete_all, ())):
+    instance_db.instance_destroy(uuid)
+    for call, args in ((instance_db.instance_tag_get_by_instance_uuid, ()),
+                       (instance_db.instance_tag_set, (['x'],)),
+                       (instance_db.instance_tag_add, ('x',)),
+                       (instance_db.instance_tag_exists, ('x',)),
+                       (instance_db.instance_tag_delete, ('a',)),
+                       (instance_db.instance_tag_delete_all, ())):
         with pytest.raises(exception.InstanceNotFound):
             call(uuid, *args)
 
@@ -83,6 +84,6 @@ def test_tags_load_with_the_instance(ctxt):
 def test_list_filters(filters, expected):
     uuids = {_instance(1, ['a', 'b']): 1, _instance(2, ['a']): 2,
              _instance(3, ['c']): 3, _instance(4): 4}
-    rows = db.instance_get_all(filters, sort_keys=['created_at'],
-                               sort_dirs=['asc'])
+    rows = instance_db.instance_get_all(filters, sort_keys=['created_at'],
+                                        sort_dirs=['asc'])
     assert [uuids[row.uuid] for row in rows] == expected

@@ -7,6 +7,8 @@ import pytest
 import sqlalchemy as sa
 
 from nova_lite.db import api as db
+from nova_lite.db import instance_api as instance_db
+from nova_lite.db import keypair_api as keypair_db
 from nova_lite.db import usage_api
 from nova_lite import exception
 from nova_lite import objects
@@ -26,7 +28,7 @@ def _instance(n, project='p', **values):
             'display_name': 'vm-%d' % n, 'vm_state': 'active',
             'launched_at': T0}
     base.update(values)
-    return db.instance_create(base)
+    return instance_db.instance_create(base)
 
 
 def _uuids(*args, **kwargs):
@@ -40,7 +42,7 @@ def test_window_counts_what_ran_in_it():
     _instance(3, launched_at=T0 + 5 * HOUR)             # after the window
     _instance(4, terminated_at=T0 + HOUR / 2)           # ended before it
     _instance(5, terminated_at=T0 + 2 * HOUR)           # ended inside it
-    db.instance_destroy(_uuid(5))                       # ... and deleted
+    instance_db.instance_destroy(_uuid(5))              # ... and deleted
     assert _uuids(T0 + HOUR, T0 + 4 * HOUR) == [_uuid(1), _uuid(5)]
     # Without an end every launched instance still running counts.
     assert _uuids(T0 + HOUR) == [_uuid(1), _uuid(3), _uuid(5)]
@@ -123,13 +125,15 @@ def test_private_flavors_listed_for_projects_with_access(ctxt,
 
 def test_key_pairs_page_oldest_first_as_nova():
     for name in ('zeta', 'alpha', 'mid'):
-        db.key_pair_create({'name': name, 'user_id': 'u', 'type': 'ssh',
-                            'fingerprint': 'f', 'public_key': 'k'})
-    db.key_pair_create({'name': 'other', 'user_id': 'v', 'type': 'ssh',
-                        'fingerprint': 'f', 'public_key': 'k'})
+        keypair_db.key_pair_create({'name': name, 'user_id': 'u',
+                                    'type': 'ssh', 'fingerprint': 'f',
+                                    'public_key': 'k'})
+    keypair_db.key_pair_create({'name': 'other', 'user_id': 'v', 'type': 'ssh',
+                                'fingerprint': 'f', 'public_key': 'k'})
 
     def names(**kwargs):
-        return [r.name for r in db.key_pair_get_all_by_user('u', **kwargs)]
+        return [r.name
+                for r in keypair_db.key_pair_get_all_by_user('u', **kwargs)]
 
     assert names() == ['zeta', 'alpha', 'mid']
     assert names(limit=1) == ['zeta']

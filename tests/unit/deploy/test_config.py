@@ -23,6 +23,8 @@ ETC = os.path.join(REPO, 'etc', 'nova-lite')
 FACTS = dict(host='node1', my_ip='192.0.2.21', controller_ip='192.0.2.10',
              transport_url='rabbit://u:p@192.0.2.10:5672/',
              database_connection='mysql+pymysql://u:p@192.0.2.10/nova_lite',
+             image_database_connection='mysql+pymysql://u:p@192.0.2.10/'
+                                       'nova_lite_image',
              state_path='/var/lib/nova-lite', metadata_secret='s3cret')
 
 
@@ -35,6 +37,7 @@ def _config(role, **facts):
 @pytest.mark.parametrize('role, present, absent', [
     (config.CONTROLLER,
      [('database', 'connection'), ('api', 'auth_strategy'),
+      ('image_service', 'database_connection'),
       ('DEFAULT', 'osapi_compute_listen'), ('DEFAULT', 'metadata_listen'),
       ('image_service', 'bind_host'),
       ('metadata', 'metadata_proxy_shared_secret'),
@@ -47,6 +50,7 @@ def _config(role, **facts):
      # NOTE: a compute host reaches the database only through the
      # conductor, and serves no API.
      [('database', 'connection'), ('api', 'auth_strategy'),
+      ('image_service', 'database_connection'),
       ('DEFAULT', 'osapi_compute_listen'), ('image_service', 'bind_host'),
       ('metadata', 'metadata_proxy_shared_secret')]),
     (config.ALL,
@@ -79,6 +83,9 @@ def test_facts_that_are_none_or_empty_are_not_written():
     assert 'force_config_drive' not in sections['DEFAULT']
     sections = _config(config.COMPUTE, force_config_drive=True)
     assert sections['DEFAULT']['force_config_drive'] is True
+    # Unset, the image service keeps its database beside, in state_path.
+    sections = _config(config.CONTROLLER, image_database_connection=None)
+    assert 'database_connection' not in sections['image_service']
 
 
 def test_an_ipv6_controller_is_bracketed():

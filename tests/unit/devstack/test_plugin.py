@@ -298,6 +298,9 @@ def test_controller_config(controller):
     assert conf['DEFAULT']['report_interval'] == '7'
     assert conf['database']['connection'] == (
         'sqlite:///%s/db/nova_lite.sqlite' % controller.root)
+    # The image service's own database.
+    assert conf['image_service']['database_connection'] == (
+        'sqlite:///%s/db/nova_lite_image.sqlite' % controller.root)
     # Keystone: the APIs on every address, tokens checked.
     assert conf['api']['auth_strategy'] == 'keystone'
     assert conf['keystone_authtoken']['username'] == 'nova'
@@ -329,8 +332,13 @@ def test_controller_keystone_registrations(controller):
 
 def test_controller_database_synced_with_flavors_and_network(controller):
     assert controller.calls('recreate_database') == [
-        ['recreate_database', 'nova_lite']]
-    assert controller.manage_calls('db', 'sync')
+        ['recreate_database', 'nova_lite'],
+        ['recreate_database', 'nova_lite_image']]
+    # The image database first: its first sync copies the images of an
+    # older nova-lite database, which migration 0014 then drops.
+    manage = controller.calls('nova-lite-manage')
+    image_sync = manage.index(controller.manage_calls('image_db', 'sync')[0])
+    assert image_sync < manage.index(controller.manage_calls('db', 'sync')[0])
     assert controller.manage_calls('bootstrap')
     create = controller.manage_calls('network', 'create')
     assert len(create) == 1
@@ -351,10 +359,22 @@ def test_controller_database_is_real(controller):
     try:
         flavors = {r[0] for r in db.execute('SELECT name FROM flavors')}
         networks = list(db.execute('SELECT label, cidr FROM networks'))
+        tables = {r[0] for r in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
     finally:
         db.close()
     assert 'm1.tiny' in flavors
     assert networks == [('private', '10.20.0.0/24')]
+    # The image tables are in the image service's database only.
+    image_db = sqlite3.connect(os.path.join(controller.root, 'db',
+                                            'nova_lite_image.sqlite'))
+    try:
+        image_tables = {r[0] for r in image_db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    finally:
+        image_db.close()
+    assert {'images', 'image_properties', 'image_tags'} <= image_tables
+    assert 'images' not in tables
 
 
 def test_controller_services_started(controller):
@@ -395,8 +415,9 @@ def test_controller_clean(controller):
     assert ['sudo', '%s/nova-lite-manage' % controller.bin, '--config-file',
             controller.conf_path, 'network', 'teardown-host'] in clean
     drops = [c for c in clean if c[0] == 'mysql']
-    assert len(drops) == 1
+    assert len(drops) == 2
     assert 'DROP DATABASE IF EXISTS nova_lite;' in drops[0]
+    assert 'DROP DATABASE IF EXISTS nova_lite_image;' in drops[1]
     assert ['sudo', 'rm', '-f', '/etc/sudoers.d/nova-lite'] in clean
     assert not os.path.exists(controller.conf_dir)
     assert not os.path.exists(controller.state_path)

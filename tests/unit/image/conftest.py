@@ -1,5 +1,5 @@
-"""Fixtures of the image service tests: the WSGI app on a fresh database
-and store, and a small webob client."""
+"""Fixtures of the image service tests: the WSGI app on a fresh image
+database and store, and a small webob client."""
 
 import io
 import json as jsonlib
@@ -10,6 +10,8 @@ import pytest
 import webob
 
 from nova_lite.image.service import app as image_app
+from nova_lite.image.service.db import api as image_db_api
+from nova_lite.image.service.db import migration as image_migration
 
 PATCH_TYPE = 'application/openstack-images-v2.1-json-patch'
 
@@ -70,12 +72,23 @@ class Client(object):
 
 
 @pytest.fixture
+def image_database(tmp_path, flags):
+    """The image service's own sqlite database, migrated, for one test."""
+    flags(database_connection='sqlite:///%s' % (tmp_path / 'image.sqlite'),
+          group='image_service')
+    image_db_api.dispose_engine()
+    image_migration.db_sync()
+    yield image_db_api
+    image_db_api.dispose_engine()
+
+
+@pytest.fixture
 def store_path(tmp_path):
     return tmp_path / 'images'
 
 
 @pytest.fixture
-def client(database, flags, store_path):
+def client(image_database, flags, store_path):
     flags(store_path=str(store_path), group='image_service')
     return Client(image_app.make_app())
 

@@ -71,7 +71,7 @@ def test_errors_are_webob_bodies_as_glance_answers(client):
 
 
 def test_unexpected_error_is_a_generic_500(client, monkeypatch):
-    from nova_lite.db import image_api
+    from nova_lite.image.service.db import api as image_api
 
     def boom(*args, **kwargs):
         raise RuntimeError('secret internals')

@@ -43,7 +43,7 @@ def test_noauth_refusal_is_webob_401(client):
 
 
 @pytest.fixture
-def keystone_client(database, flags, store_path):
+def keystone_client(image_database, flags, store_path):
     for group, opts in auth_token.list_opts():
         CONF.register_opts(opts, group=group)
     flags(store_path=str(store_path), group='image_service')

@@ -6,7 +6,7 @@ import os
 import pytest
 import webob
 
-from nova_lite.db import image_api
+from nova_lite.image.service.db import api as image_api
 from nova_lite.image.service import store as image_store
 
 OTHER = 'other:p2'

@@ -9,8 +9,8 @@ import pytest
 from nova_lite import exception
 from nova_lite.network import agent as l2_agent
 from nova_lite.network import linux_net
-from nova_lite.network import model
 from nova_lite import objects
+from nova_lite.objects import network_info as model
 
 LINUX_NET = ('ensure_bridge', 'add_to_bridge', 'set_mtu', 'ensure_vxlan',
              'set_vxlan_peers', 'ensure_vlan', 'device_exists')

@@ -11,9 +11,9 @@ import pytest
 from nova_lite.conductor import manager as conductor_manager
 from nova_lite import exception
 from nova_lite.network import api as network_api
-from nova_lite.network import model
 from nova_lite import objects
 from nova_lite.objects import base as objects_base
+from nova_lite.objects import network_info as model
 
 INSTANCE = '00000000-0000-0000-0000-%012d'
 

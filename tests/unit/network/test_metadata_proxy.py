@@ -14,7 +14,7 @@ from unittest import mock
 import pytest
 import webob
 
-from nova_lite.db import api as db_api
+from nova_lite.db import instance_api as db_api
 from nova_lite.network import api as network_api
 from nova_lite.network import metadata_proxy
 from nova_lite import objects

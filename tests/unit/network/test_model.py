@@ -2,7 +2,7 @@
 
 import json
 
-from nova_lite.network import model
+from nova_lite.objects import network_info as model
 
 VIF_ID = '0b1c2d3e-4f50-4a6b-8c9d-0e1f2a3b4c5d'
 

@@ -10,7 +10,7 @@ from unittest import mock
 
 import pytest
 
-from nova_lite.db import api as db_api
+from nova_lite.db import instance_api as db_api
 from nova_lite.db import network_api as db_network
 from nova_lite import exception
 from nova_lite.network import agent as l2_agent
@@ -282,7 +282,7 @@ def test_a_network_deleted_while_the_service_was_down(host, nets, api,
     host.calls.reset_mock()
     after = network_manager.NetworkManager('net-host')
     after.agent = mock.create_autospec(l2_agent.L2Agent, instance=True)
-    after.sync_networks(admin_ctxt)
+    after._sync_networks(admin_ctxt)
     assert host.calls.delete_net_dev.call_args_list == [
         mock.call(flat.bridge)]
     host.dnsmasq[flat.bridge][-1][1].stop.assert_called_once_with()
@@ -338,15 +338,15 @@ def test_init_host_enables_forwarding_and_syncs(manager, host, nets,
 
 
 @pytest.mark.parametrize('tunnels, expected', [
-    (False, ['sync_networks']),
-    (True, ['sync_networks', 'sync_tunnels']),
+    (False, ['_sync_networks']),
+    (True, ['_sync_networks', '_sync_tunnels']),
 ])
 def test_periodic_tasks(manager, flags, tunnels, expected):
     flags(network_sync_interval=7, tunnel_sync_interval=3, group='network')
     manager.agent.tunnels = tunnels
     tasks = manager.periodic_tasks()
     assert [(task.__name__, interval) for task, interval in tasks] == [
-        (name, {'sync_networks': 7, 'sync_tunnels': 3}[name])
+        (name, {'_sync_networks': 7, '_sync_tunnels': 3}[name])
         for name in expected]
 
 

@@ -3,9 +3,9 @@
 import pytest
 
 from nova_lite import exception
-from nova_lite.network import model
 from nova_lite import objects
 from nova_lite.objects import network as network_obj
+from nova_lite.objects import network_info as model
 
 UUID = '00000000-0000-0000-0000-000000000001'
 

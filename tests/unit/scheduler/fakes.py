@@ -7,7 +7,8 @@ from oslo_utils import timeutils
 from oslo_utils import uuidutils
 
 from nova_lite import conf
-from nova_lite.db import api as db
+from nova_lite.db import compute_node_api as node_db
+from nova_lite.db import service_api as service_db
 from nova_lite import objects
 from nova_lite.objects import service as service_obj
 from nova_lite.scheduler import host_manager
@@ -79,15 +80,15 @@ def add_host(host, vcpus=4, memory_mb=4096, local_gb=40, up=True,
 
     :returns: the compute node row.
     """
-    service = db.service_create({'uuid': uuidutils.generate_uuid(),
-                                 'host': host,
-                                 'binary': service_obj.COMPUTE_BINARY,
-                                 'disabled': disabled})
+    service = service_db.service_create({'uuid': uuidutils.generate_uuid(),
+                                         'host': host,
+                                         'binary': service_obj.COMPUTE_BINARY,
+                                         'disabled': disabled})
     if up:
-        db.service_heartbeat(service.id)
+        service_db.service_heartbeat(service.id)
     else:
         # NOTE: a heartbeat older than service_down_time means down.
-        db.service_update(service.id, {
+        service_db.service_update(service.id, {
             'last_seen_up': timeutils.utcnow() - datetime.timedelta(
                 seconds=CONF.service_down_time * 2)})
     values = dict(hypervisor_type='fake', vcpus=vcpus, memory_mb=memory_mb,
@@ -95,9 +96,9 @@ def add_host(host, vcpus=4, memory_mb=4096, local_gb=40, up=True,
                   ram_allocation_ratio=1.0, disk_allocation_ratio=1.0,
                   cpu_info=CPU_INFO)
     values.update(node_kw)
-    return db.compute_node_create_or_update(host, host, values)
+    return node_db.compute_node_create_or_update(host, host, values)
 
 
 def used_on(node_id):
     """What is allocated on a node, per resource class."""
-    return db.allocation_usages().get(node_id, {})
+    return node_db.allocation_usages().get(node_id, {})

@@ -6,7 +6,7 @@ import pytest
 from oslo_utils import uuidutils
 
 from nova_lite.db import aggregate_api
-from nova_lite.db import api as db
+from nova_lite.db import service_api as db
 from nova_lite import exception
 from nova_lite.objects import service as service_obj
 from nova_lite.scheduler import filter_scheduler

@@ -4,7 +4,7 @@ alternates, fallbacks, roll-backs and the NoValidHost explanation."""
 import pytest
 from oslo_utils import uuidutils
 
-from nova_lite.db import api as db
+from nova_lite.db import compute_node_api as node_db
 from nova_lite import exception
 from nova_lite.scheduler import filter_scheduler
 from nova_lite.scheduler import filters
@@ -60,8 +60,8 @@ def test_picks_best_claims_it_and_returns_alternates(scheduler,
     # NOTE: alternates carry what would be claimed, but hold nothing.
     assert all(s.resources == claimed for s in selections[1:])
     assert used_on(a.id) == used_on(c.id) == {}
-    assert [r.consumer_id for r in db.allocation_get_by_consumer(uuid)] == [
-        uuid] * 3
+    assert [r.consumer_id
+            for r in node_db.allocation_get_by_consumer(uuid)] == [uuid] * 3
 
 
 @pytest.mark.parametrize('max_attempts, alternates, expected', [
@@ -107,7 +107,7 @@ def test_claim_refused_falls_back_to_next_host(scheduler, ctxt,
     a = add_host('host-a', memory_mb=8192)
     b = add_host('host-b', memory_mb=4096)
     add_host('host-c', memory_mb=2048)
-    real_claim = db.allocation_claim
+    real_claim = node_db.allocation_claim
     calls = []
 
     def racing_claim(node_id, consumer, resources):
@@ -117,7 +117,7 @@ def test_claim_refused_falls_back_to_next_host(scheduler, ctxt,
         calls.append(node_id)
         return real_claim(node_id, consumer, resources)
 
-    monkeypatch.setattr(db, 'allocation_claim', racing_claim)
+    monkeypatch.setattr(node_db, 'allocation_claim', racing_claim)
     [uuid] = _uuids(1)
     [selections] = scheduler.select_destinations(ctxt, make_spec(**SMALL),
                                                  [uuid])
@@ -138,7 +138,7 @@ def test_refused_host_is_not_retried_by_later_instances(scheduler,
         calls.append(node_id)
         return node_id != a.id
 
-    monkeypatch.setattr(db, 'allocation_claim', claim)
+    monkeypatch.setattr(node_db, 'allocation_claim', claim)
     result = scheduler.select_destinations(ctxt, make_spec(**SMALL),
                                            _uuids(2))
     assert calls.count(a.id) == 1
@@ -148,7 +148,7 @@ def test_refused_host_is_not_retried_by_later_instances(scheduler,
 def test_all_claims_refused(scheduler, ctxt, monkeypatch):
     add_host('host-a')
     add_host('host-b')
-    monkeypatch.setattr(db, 'allocation_claim', lambda *args: False)
+    monkeypatch.setattr(node_db, 'allocation_claim', lambda *args: False)
     message, _uuids_ = _no_valid_host(scheduler, ctxt, make_spec(**SMALL))
     assert message == (
         'No valid host was found. There are 2 compute hosts: '
@@ -169,7 +169,7 @@ def test_partial_failure_releases_earlier_claims(scheduler,
                                     make_spec(vcpus=1, memory_mb=512,
                                               root_gb=1), count=4)
     assert used_on(a.id) == used_on(b.id) == {}
-    assert all(db.allocation_get_by_consumer(u) == [] for u in uuids)
+    assert all(node_db.allocation_get_by_consumer(u) == [] for u in uuids)
     assert message == (
         'No valid host was found. There are 2 compute hosts: ComputeFilter '
         'removed 0, ResourceFitFilter removed 2 (host-a: not enough VCPU: '

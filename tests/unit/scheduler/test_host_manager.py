@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from nova_lite.db import api as db
+from nova_lite.db import compute_node_api as node_db
 from nova_lite.scheduler import host_manager
 
 from .fakes import add_host
@@ -66,8 +67,8 @@ def test_get_host_states(database, ctxt):
     node_a = add_host('host-a', vcpus=4, memory_mb=4096, local_gb=40)
     add_host('host-b', up=False)
     add_host('host-c', disabled=True)
-    assert db.allocation_claim(node_a.id, 'consumer-1',
-                               {'VCPU': 1, 'MEMORY_MB': 512})
+    assert node_db.allocation_claim(node_a.id, 'consumer-1',
+                                    {'VCPU': 1, 'MEMORY_MB': 512})
     states = {s.host: s for s in
               host_manager.HostManager().get_host_states(ctxt)}
     assert sorted(states) == ['host-a', 'host-b', 'host-c']
@@ -96,7 +97,7 @@ def test_get_host_states_in_constant_queries(database, ctxt):
 
 
 def test_node_without_service_is_kept_as_down(database, ctxt):
-    db.compute_node_create_or_update('orphan', 'orphan', dict(
+    node_db.compute_node_create_or_update('orphan', 'orphan', dict(
         hypervisor_type='fake', vcpus=1, memory_mb=512, local_gb=1,
         cpu_allocation_ratio=1.0, ram_allocation_ratio=1.0,
         disk_allocation_ratio=1.0))

@@ -9,7 +9,7 @@ from oslo_utils import uuidutils
 import pytest
 
 from nova_lite.conductor import manager as conductor_manager
-from nova_lite.db import api as db
+from nova_lite.db import compute_node_api as node_db
 from nova_lite.db import server_group_api as group_db
 from nova_lite import exception
 from nova_lite import objects
@@ -226,7 +226,7 @@ def test_claim_lost_to_a_concurrent_member_names_the_filter(
     assert ('ServerGroupAntiAffinityFilter removed 1 (host-a: 1 member(s) '
             'already on the host, max_server_per_host is 1)'
             in str(error.value))
-    assert db.allocation_get_by_consumer(uuids[0]) == []
+    assert node_db.allocation_get_by_consumer(uuids[0]) == []
 
 
 class _StaleReads(host_manager.HostManager):

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from nova_lite.compute import power_state
 from nova_lite.conf import CONF
 from nova_lite import exception
+from nova_lite.states import power_state
 from nova_lite.virt import driver as virt_driver
 from nova_lite.virt import virtapi
 

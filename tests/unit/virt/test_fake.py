@@ -2,8 +2,8 @@
 
 import pytest
 
-from nova_lite.compute import power_state
 from nova_lite import exception
+from nova_lite.states import power_state
 from nova_lite import utils
 from nova_lite.virt import fake
 from nova_lite.virt import virtapi

@@ -14,9 +14,9 @@ from unittest import mock
 
 import pytest
 
-from nova_lite.compute import power_state
 from nova_lite.conf import CONF
 from nova_lite import exception
+from nova_lite.states import power_state
 from nova_lite.virt.libvirt import driver as libvirt_driver
 from nova_lite.virt.libvirt import guest as libvirt_guest
 from nova_lite.virt.libvirt import host as libvirt_host

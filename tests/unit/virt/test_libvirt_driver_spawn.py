@@ -9,11 +9,11 @@ import subprocess
 
 import pytest
 
-from nova_lite.compute import power_state
 from nova_lite.conf import CONF
 from nova_lite import exception
 from nova_lite.image import glance
 from nova_lite import objects
+from nova_lite.states import power_state
 from nova_lite.virt import driver as virt_driver
 from nova_lite.virt.libvirt import config as vconfig
 from nova_lite.virt.libvirt import imagebackend

@@ -7,10 +7,10 @@ import shutil
 
 import pytest
 
-from nova_lite.compute import power_state
-from nova_lite.compute import task_states
 from nova_lite.conf import CONF
 from nova_lite import objects
+from nova_lite.states import power_state
+from nova_lite.states import task_states
 from nova_lite.virt import driver as virt_driver
 from nova_lite.virt.libvirt import config as vconfig
 from nova_lite.virt.libvirt import imagebackend

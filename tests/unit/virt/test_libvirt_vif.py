@@ -9,9 +9,9 @@ from unittest import mock
 import pytest
 
 from nova_lite.conf import CONF
-from nova_lite import objects
 from nova_lite.network import api as network_api
-from nova_lite.network import model
+from nova_lite import objects
+from nova_lite.objects import network_info as model
 from nova_lite.virt import configdrive
 from nova_lite.virt import driver as virt_driver
 from nova_lite.virt.libvirt import config as vconfig

@@ -4,8 +4,8 @@ from nova_lite.api.openstack.compute.schemas import admin_actions as schema
 from nova_lite.api.openstack import wsgi
 from nova_lite.api import validation
 from nova_lite.compute import api as compute
-from nova_lite.compute import vm_states
 from nova_lite.policies import admin_actions as aa_policies
+from nova_lite.states import vm_states
 
 # The only states os-resetState may set, as in Nova.
 STATE_MAP = {'active': vm_states.ACTIVE, 'error': vm_states.ERROR}

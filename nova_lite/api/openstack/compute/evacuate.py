@@ -11,10 +11,10 @@ from nova_lite.api.openstack.compute import servers
 from nova_lite.api.openstack import wsgi
 from nova_lite.api import validation
 from nova_lite.compute import api as compute
-from nova_lite.compute import vm_states
 import nova_lite.conf
 from nova_lite import exception
 from nova_lite.policies import evacuate as evac_policies
+from nova_lite.states import vm_states
 
 CONF = nova_lite.conf.CONF
 

@@ -10,6 +10,7 @@ from nova_lite.api.openstack import wsgi
 from nova_lite.api import validation
 from nova_lite import exception
 from nova_lite import objects
+from nova_lite.objects import flavor as flavor_obj
 
 
 class FlavorsController(wsgi.Controller):
@@ -95,13 +96,6 @@ class FlavorsController(wsgi.Controller):
                 explanation='marker [%s] not found' % marker)
 
 
-def is_visible(context, flavor):
-    """Whether ``context`` may see ``flavor``: a public one, or a private
-    one as an admin or a project on its access list."""
-    return (flavor.is_public or context.is_admin or
-            context.project_id in (flavor.projects or []))
-
-
 def get_visible(context, flavor_id):
     """The flavor ``flavor_id`` if ``context`` may see it.
 
@@ -109,7 +103,7 @@ def get_visible(context, flavor_id):
         has no access to, so its existence does not leak.
     """
     flavor = objects.Flavor.get_by_flavor_id(context, flavor_id)
-    if not is_visible(context, flavor):
+    if not flavor_obj.is_visible(context, flavor):
         raise exception.FlavorNotFound(flavor_id=flavor_id)
     return flavor
 

@@ -22,6 +22,7 @@ from nova_lite.api.openstack.compute.views import servers as views_servers
 from nova_lite.api.openstack import wsgi
 from nova_lite.api import validation
 from nova_lite.compute import api as compute
+from nova_lite.compute import instance_action_api
 from nova_lite import exception
 from nova_lite.policies import instance_actions as ia_policies
 
@@ -49,7 +50,7 @@ class InstanceActionsController(wsgi.Controller):
     def __init__(self):
         super().__init__()
         self.compute_api = compute.API()
-        self.action_api = compute.InstanceActionAPI()
+        self.action_api = instance_action_api.InstanceActionAPI()
 
     def _get_instance(self, req, context, server_id):
         """The server, a deleted one too from 2.21.

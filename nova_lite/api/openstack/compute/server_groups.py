@@ -10,7 +10,7 @@ from nova_lite.api.openstack import api_version_request
 from nova_lite.api.openstack.compute.schemas import server_groups as schema
 from nova_lite.api.openstack import wsgi
 from nova_lite.api import validation
-from nova_lite.compute import api as compute
+from nova_lite.compute import server_group_api
 from nova_lite import exception
 from nova_lite.policies import server_groups as sg_policies
 
@@ -37,7 +37,7 @@ class ServerGroupController(wsgi.Controller):
 
     def __init__(self):
         super().__init__()
-        self.api = compute.ServerGroupAPI()
+        self.api = server_group_api.ServerGroupAPI()
 
     @wsgi.expected_errors(404)
     @validation.query_schema(schema.show_query)

@@ -10,11 +10,11 @@ from nova_lite.api.openstack import wsgi
 from nova_lite.api import validation
 from nova_lite.api.validation import parameter_types
 from nova_lite.compute import api as compute
-from nova_lite.compute import vm_states
 from nova_lite import exception
 from nova_lite import objects
 from nova_lite.objects import tag as tag_obj
 from nova_lite.policies import server_tags as st_policies
+from nova_lite.states import vm_states
 
 POLICY = st_policies.PREFIX
 

@@ -8,10 +8,11 @@ import hashlib
 from nova_lite.api.openstack import api_version_request
 from nova_lite.api.openstack import common
 from nova_lite.api.openstack.compute.views import addresses as views_addresses
-from nova_lite.compute import vm_states
+from nova_lite.image import meta as image_body
 from nova_lite import objects
 from nova_lite.policies import flavor_extra_specs as fes_policies
 from nova_lite.policies import servers as server_policies
+from nova_lite.states import vm_states
 
 EXTENDED_ATTRIBUTES_POLICY = 'os_compute_api:os-extended-server-attributes'
 HOST_STATUS_POLICY = server_policies.PREFIX % 'show:host_status'
@@ -60,17 +61,10 @@ def network_info_of(instance):
     return network_info
 
 
-# System metadata image_* keys that are image attributes, not properties.
-_IMAGE_ATTRIBUTE_KEYS = ('min_ram', 'min_disk', 'disk_format',
-                         'container_format', 'base_image_ref')
-
-
 def image_properties_of(instance):
     """The image properties an instance was booted with (2.98)."""
-    return {key[len('image_'):]: value
-            for key, value in _get(instance, 'system_metadata', {}).items()
-            if key.startswith('image_') and
-            key[len('image_'):] not in _IMAGE_ATTRIBUTE_KEYS}
+    return image_body.properties_from_system_metadata(
+        _get(instance, 'system_metadata', {}))
 
 
 # Marks "not given": None is a valid request spec value (none recorded).

@@ -1,5 +1,10 @@
-"""The database door of the image service: image records, their custom
-properties and tags.
+"""The database door of the image service: its engine, image records,
+their custom properties and tags.
+
+The image service keeps its own database (``[image_service]
+database_connection``; unset, ``$state_path/nova-lite-image.sqlite``),
+apart from nova-lite's: nothing else in nova-lite reads these tables (the
+compute services reach images through the Glance v2 API only).
 
 Every function answers with plain dicts (``image_to_dict``): the image
 service has no versioned objects, and its records never cross RPC.
@@ -8,13 +13,109 @@ Visibility is decided here, in the query, so that a list and its
 """
 
 import datetime
+import os
+import threading
 
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
+from sqlalchemy import orm
 
-from nova_lite.db import api as db_api
-from nova_lite.db import models
+from nova_lite import conf
 from nova_lite import exception
+from nova_lite.image.service.db import models
+
+CONF = conf.CONF
+
+SQLITE_FILE = 'nova-lite-image.sqlite'
+
+_ENGINE = None
+_SESSIONMAKER = None
+_ENGINE_LOCK = threading.Lock()
+
+
+def database_url():
+    """The SQLAlchemy URL of the image database: ``[image_service]
+    database_connection``, else a sqlite file beside nova-lite's own."""
+    if CONF.image_service.database_connection:
+        return CONF.image_service.database_connection
+    os.makedirs(CONF.state_path, exist_ok=True)
+    return 'sqlite:///' + os.path.join(CONF.state_path, SQLITE_FILE)
+
+
+def _sqlite_pragmas(dbapi_conn, _record):
+    cursor = dbapi_conn.cursor()
+    # NOTE: as for nova-lite's database: readers beside a writer, a
+    # second writer waits, and ON DELETE CASCADE holds.
+    cursor.execute('PRAGMA journal_mode=WAL')
+    cursor.execute('PRAGMA busy_timeout=30000')
+    cursor.execute('PRAGMA foreign_keys=ON')
+    cursor.close()
+
+
+def create_engine(url):
+    """An engine on ``url`` set up as the image service uses it (pool sizes
+    from ``[database]``, the options every nova-lite engine shares)."""
+    kwargs = {'future': True}
+    if url.startswith('sqlite'):
+        kwargs['connect_args'] = {'check_same_thread': False, 'timeout': 30}
+    else:
+        kwargs.update(pool_size=CONF.database.max_pool_size,
+                      max_overflow=CONF.database.max_overflow,
+                      pool_timeout=CONF.database.pool_timeout,
+                      pool_recycle=CONF.database.connection_recycle_time,
+                      pool_pre_ping=True)
+    parsed = sa.engine.make_url(url)
+    if (parsed.get_backend_name() in ('mysql', 'mariadb') and
+            'charset' not in parsed.query):
+        # NOTE: names and properties may hold any Unicode text.
+        parsed = parsed.update_query_dict({'charset': 'utf8mb4'})
+    engine = sa.create_engine(parsed, **kwargs)
+    if url.startswith('sqlite'):
+        sa.event.listen(engine, 'connect', _sqlite_pragmas)
+    return engine
+
+
+def get_engine():
+    global _ENGINE, _SESSIONMAKER
+    with _ENGINE_LOCK:
+        if _ENGINE is None:
+            _ENGINE = create_engine(database_url())
+            _SESSIONMAKER = orm.sessionmaker(bind=_ENGINE,
+                                             expire_on_commit=False)
+        return _ENGINE
+
+
+def dispose_engine():
+    global _ENGINE, _SESSIONMAKER
+    with _ENGINE_LOCK:
+        if _ENGINE is not None:
+            _ENGINE.dispose()
+        _ENGINE = None
+        _SESSIONMAKER = None
+
+
+class _Transaction:
+    def __enter__(self):
+        get_engine()
+        self.session = _SESSIONMAKER()
+        self.session.begin()
+        return self.session
+
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            if exc_type is None:
+                self.session.commit()
+            else:
+                self.session.rollback()
+        finally:
+            self.session.close()
+        return False
+
+
+def transaction():
+    """``with transaction() as session``: commit on success, else roll back."""
+    return _Transaction()
+
 
 # NOTE: the sort keys Glance accepts. Nullable columns sort through a
 # stand-in value, so that the "after the marker" comparison of keyset
@@ -107,7 +208,7 @@ def image_create(values, properties=None, tags=None):
     # NOTE: Glance shows updated_at from the start, equal to created_at.
     values.setdefault('updated_at', values['created_at'])
     try:
-        with db_api.transaction() as session:
+        with transaction() as session:
             row = models.Image(**values)
             row.properties = [models.ImageProperty(name=name, value=value)
                               for name, value in (properties or {}).items()]
@@ -128,7 +229,7 @@ def image_get(image_id, project_id=None):
         found; None means no visibility limit (an administrator).
     :raises: ImageNotFound
     """
-    with db_api.transaction() as session:
+    with transaction() as session:
         return image_to_dict(_get_row(session, image_id, project_id))
 
 
@@ -224,7 +325,7 @@ def image_get_all(project_id=None, filters=None, visibility=None,
         query = query.where(models.Image.visibility == visibility)
     query = _apply_filters(query, filters or {})
 
-    with db_api.transaction() as session:
+    with transaction() as session:
         if marker is not None:
             try:
                 marker_row = _get_row(session, marker, project_id)
@@ -254,7 +355,7 @@ def image_update(image_id, values=None, properties=None, tags=None,
     :returns: the updated image as a dict.
     :raises: ImageNotFound; Conflict when ``from_state`` did not hold.
     """
-    with db_api.transaction() as session:
+    with transaction() as session:
         if from_state is not None:
             # NOTE: one conditional UPDATE, not read-then-write: of two
             # uploads racing for a queued image exactly one moves it on,
@@ -305,6 +406,6 @@ def image_destroy(image_id):
 
     :raises: ImageNotFound
     """
-    with db_api.transaction() as session:
+    with transaction() as session:
         row = _get_row(session, image_id)
         session.delete(row)

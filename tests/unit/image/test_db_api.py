@@ -1,8 +1,8 @@
-"""The image service's database functions on the migrated schema."""
+"""The image service's database functions on its own migrated database."""
 
 import pytest
 
-from nova_lite.db import image_api
+from nova_lite.image.service.db import api as image_api
 from nova_lite import exception
 
 IDS = ['00000000-0000-4000-8000-00000000000%d' % i for i in range(6)]
@@ -15,7 +15,7 @@ def _create(i, **values):
     return image_api.image_create(dict(id=IDS[i], **values))
 
 
-def test_create_get_update_destroy(database):
+def test_create_get_update_destroy(image_database):
     image = image_api.image_create(
         {'id': IDS[0], 'status': 'queued', 'visibility': 'private',
          'owner': 'p1', 'name': 'n'}, {'hw_a': '1'}, ['t'])
@@ -39,13 +39,13 @@ def test_create_get_update_destroy(database):
         image_api.image_destroy(IDS[0])
 
 
-def test_duplicate_id_is_a_conflict(database):
+def test_duplicate_id_is_a_conflict(image_database):
     _create(0)
     with pytest.raises(exception.Conflict):
         _create(0)
 
 
-def test_pages_by_size_with_nulls_never_overlap(database):
+def test_pages_by_size_with_nulls_never_overlap(image_database):
     for i, size in enumerate([5, None, 3, 5, None, 1]):
         _create(i, size=size)
     seen, marker = [], None
@@ -61,14 +61,14 @@ def test_pages_by_size_with_nulls_never_overlap(database):
     assert len({image['id'] for image in seen}) == 6
 
 
-def test_marker_must_be_visible(database):
+def test_marker_must_be_visible(image_database):
     _create(0, owner='p2', visibility='private')
     with pytest.raises(exception.MarkerNotFound):
         image_api.image_get_all('p1', marker=IDS[0])
     assert image_api.image_get_all(None, marker=IDS[0]) == []
 
 
-def test_status_transition_happens_once(database):
+def test_status_transition_happens_once(image_database):
     _create(0)
     moved = image_api.image_update(IDS[0], {'status': 'saving'},
                                    from_state='queued')
