@@ -82,7 +82,7 @@ def test_0013_converts_latin1_tables_and_keeps_their_text(engine_on):
     with pytest.raises(sa_exc.DBAPIError):
         _insert_quota(engine, BEYOND_LATIN1)
 
-    migration.db_sync()
+    migration.db_sync('0013')
 
     assert migration.db_version() == '0013'
     assert _not_utf8mb4(engine) == []
