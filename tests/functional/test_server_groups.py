@@ -14,6 +14,7 @@ import pytest
 
 from nova_lite import conf
 from nova_lite.db import api as db_api
+from nova_lite.db import compute_node_api as node_db
 from nova_lite.db import migration
 from nova_lite.db import server_group_api as group_db
 from nova_lite import exception
@@ -344,7 +345,7 @@ def claim_db(request, base_tmp):
         db_api.dispose_engine()
         try:
             migration.db_sync()
-            yield db_api
+            yield
         finally:
             db_api.dispose_engine()
             conf.CONF.clear_override('connection', 'database')
@@ -356,7 +357,7 @@ def claim_db(request, base_tmp):
     ('affinity', None, [CLAIM_THREADS]),
 ])
 def test_racing_group_claims(claim_db, policy, rules, expected):
-    nodes = [claim_db.compute_node_create_or_update(host, host, dict(
+    nodes = [node_db.compute_node_create_or_update(host, host, dict(
         hypervisor_type='fake', vcpus=64, memory_mb=65536, local_gb=640,
         cpu_allocation_ratio=1.0, ram_allocation_ratio=1.0,
         disk_allocation_ratio=1.0)) for host in HOSTS]
