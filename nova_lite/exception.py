@@ -113,6 +113,21 @@ class InvalidFlavor(Invalid):
     msg_fmt = 'Invalid flavor: %(reason)s'
 
 
+class SecurityGroupExistsForInstance(Invalid):
+    msg_fmt = ('Security group %(security_group_id)s is already associated '
+               'with the instance %(instance_id)s')
+
+
+class SecurityGroupNotExistsForInstance(Invalid):
+    msg_fmt = ('Security group %(security_group_id)s not associated with '
+               'the instance %(instance_id)s')
+
+
+class SecurityGroupNoPorts(Invalid):
+    msg_fmt = ('Instance %(instance_id)s has no ports to put in a security '
+               'group')
+
+
 # ---- 403 -------------------------------------------------------------------
 
 class Forbidden(NovaException):
@@ -141,6 +156,18 @@ class MetadataLimitExceeded(OverQuota):
     msg_fmt = 'Quota exceeded for metadata items: %(allowed)d allowed.'
 
 
+class OnsetFileLimitExceeded(OverQuota):
+    msg_fmt = 'Personality file limit exceeded'
+
+
+class OnsetFilePathLimitExceeded(OnsetFileLimitExceeded):
+    msg_fmt = 'Personality file path exceeds maximum %(allowed)s'
+
+
+class OnsetFileContentLimitExceeded(OnsetFileLimitExceeded):
+    msg_fmt = 'Personality file content exceeds maximum %(allowed)s'
+
+
 # ---- 404 -------------------------------------------------------------------
 
 class NotFound(NovaException):
@@ -150,6 +177,10 @@ class NotFound(NovaException):
 
 class InstanceNotFound(NotFound):
     msg_fmt = 'Instance %(instance_id)s could not be found.'
+
+
+class SecurityGroupNotFound(NotFound):
+    msg_fmt = 'Security group %(security_group_id)s not found.'
 
 
 class InstanceTagNotFound(NotFound):
@@ -211,6 +242,10 @@ class ConsoleNotAvailable(NotFound):
 class Conflict(NovaException):
     msg_fmt = 'Conflict: %(reason)s'
     code = 409
+
+
+class ServiceExists(Conflict):
+    msg_fmt = 'Service %(binary)s on host %(host)s exists already.'
 
 
 class InstanceInvalidState(Conflict):
@@ -294,6 +329,23 @@ class BuildAbortException(NovaException):
     msg_fmt = 'Build of instance %(instance_uuid)s aborted: %(reason)s'
 
 
+class ConductorTimeout(NovaException):
+    msg_fmt = ('No conductor answered the %(method)s request in time; '
+               'nothing was changed, try again later.')
+    code = 503
+
+
+class InstanceBuildTimeout(NovaException):
+    msg_fmt = ('Instance build timed out after %(timeout)d seconds. Set to '
+               'error state.')
+
+
+class OrphanedBuild(NovaException):
+    msg_fmt = ('Build of instance %(instance_uuid)s was lost before it '
+               'reached a host (no host after %(seconds)d seconds): '
+               '%(reason)s')
+
+
 class InstanceExists(NovaException):
     msg_fmt = 'Instance %(name)s already exists.'
 
@@ -303,7 +355,8 @@ class HypervisorUnavailable(NovaException):
 
 
 class VirtDriverNotFound(NovaException):
-    msg_fmt = 'Could not load virt driver %(name)s.'
+    msg_fmt = ('Could not load virt driver %(name)s: it is not an '
+               'importable nova_lite.compute.drivers entry point.')
 
 
 class ImageServiceUnavailable(NovaException):
@@ -361,7 +414,7 @@ class ApiVersionsIntersect(NovaException):
 
 class SchedulerPluginNotFound(NovaException):
     msg_fmt = ('Scheduler %(kind)s %(name)s could not be loaded: it is '
-               'neither a %(namespace)s entry point nor a built-in one.')
+               'not an importable %(namespace)s entry point.')
 
 
 # ---- images on a compute host (appended by the libvirt driver) -------------
@@ -659,3 +712,13 @@ class AmbiguousHostnameForMultipleInstances(Invalid):
 class UnshelveHostNotInAZ(Conflict):
     msg_fmt = ('Host "%(host)s" is not in the availability zone '
                '"%(availability_zone)s".')
+
+
+# ---- task logs (instance usage audit) ---------------------------------------
+
+class TaskAlreadyRunning(NovaException):
+    msg_fmt = 'Task %(task_name)s is already running on host %(host)s'
+
+
+class TaskNotRunning(NovaException):
+    msg_fmt = 'Task %(task_name)s is not running on host %(host)s'

@@ -1,5 +1,6 @@
-"""Per-project quota: limits from ``[quota]`` or an admin's per-project
-rows, usage counted from the records themselves.
+"""Per-project quota: limits from ``[quota]``, the ``default`` quota
+class or an admin's per-project rows, usage counted from the records
+themselves.
 
 Nothing is reserved: usage is counted when asked. Creates of instances
 count and write their rows under a lock of the project
@@ -43,10 +44,37 @@ NETWORK_RESOURCES = ('fixed_ips', 'floating_ips', 'security_groups',
                      'security_group_rules')
 
 
+# NOTE: the quota class whose limits are every project's defaults, as in
+# Nova's DbQuotaDriver.
+DEFAULT_QUOTA_CLASS = 'default'
+
+
 def defaults():
-    """{resource: limit} from ``[quota]``."""
-    return {name: getattr(CONF.quota, option)
-            for name, option in RESOURCES.items()}
+    """{resource: limit} of a project without limits of its own: the
+    ``default`` quota class's, over ``[quota]``."""
+    quotas = {name: getattr(CONF.quota, option)
+              for name, option in RESOURCES.items()}
+    quotas.update({name: value for name, value in
+                   quota_db.quota_class_get_all_by_name(
+                       DEFAULT_QUOTA_CLASS).items()
+                   if name in RESOURCES})
+    return quotas
+
+
+def get_class_quotas(class_name):
+    """{resource: limit} of a quota class: its own over the defaults."""
+    quotas = defaults()
+    quotas.update({name: value for name, value in
+                   quota_db.quota_class_get_all_by_name(class_name).items()
+                   if name in RESOURCES})
+    return quotas
+
+
+def set_class_quotas(class_name, values):
+    """Store limits of a quota class (resources of ``RESOURCES`` only)."""
+    quota_db.quota_class_set(class_name, {name: int(value)
+                                          for name, value in values.items()
+                                          if name in RESOURCES})
 
 
 def get_project_quotas(project_id):
@@ -184,6 +212,31 @@ def instance_creation_lock(project_id):
     with db.named_lock('quota-instances-%s' % project_id,
                        CREATION_LOCK_TIMEOUT):
         yield
+
+
+def check_injected_files(project_id, files):
+    """Check personality files against the project's injected file
+    limits, as Nova does before file injection was dropped (2.57).
+
+    :param files: the request's ``personality``: [{'path': ..,
+        'contents': <base64>}]; the contents count as sent.
+    :raises: OnsetFileLimitExceeded (too many files),
+        OnsetFilePathLimitExceeded, OnsetFileContentLimitExceeded.
+    """
+    if not files:
+        return
+    quotas = get_project_quotas(project_id)
+    allowed = quotas['injected_files']
+    if 0 <= allowed < len(files):
+        raise exception.OnsetFileLimitExceeded()
+    max_path = quotas['injected_file_path_bytes']
+    max_content = quotas['injected_file_content_bytes']
+    for injected in files:
+        if 0 <= max_path < len(injected.get('path', '')):
+            raise exception.OnsetFilePathLimitExceeded(allowed=max_path)
+        if 0 <= max_content < len(injected.get('contents', '')):
+            raise exception.OnsetFileContentLimitExceeded(
+                allowed=max_content)
 
 
 def limit_of(project_id, resource):

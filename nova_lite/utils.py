@@ -6,11 +6,12 @@ import hmac
 import os
 import socket
 import subprocess
-import threading
 import time
 
 import eventlet
 import eventlet.semaphore
+import greenlet
+from oslo_concurrency import lockutils
 from oslo_log import log as logging
 from oslo_utils import encodeutils
 from oslo_utils import uuidutils
@@ -87,67 +88,24 @@ class _Unbounded:
         return False
 
 
-class LockRegistry:
-    """Named locks created on first use, e.g. one per instance uuid."""
+def synchronized(name, fair=True):
+    """Decorator: calls sharing ``name`` run one at a time in this
+    process (oslo.concurrency's internal lock of that name).
 
-    def __init__(self):
-        self._guard = threading.Lock()
-        self._locks = {}
-
-    def get(self, name):
-        with self._guard:
-            return self._locks.setdefault(name, threading.Lock())
+    NOTE: fair by default: callers queued on an instance's lock (a
+    build, then a delete) get it in the order they asked.
+    """
+    return lockutils.synchronized(name, fair=fair)
 
 
-_LOCKS = LockRegistry()
+def named_lock(name, fair=True):
+    """A context manager holding the process-internal lock ``name``.
 
-
-def synchronized(name):
-    """Decorator: calls sharing ``name`` run one at a time in this process."""
-
-    def wrap(func):
-        @functools.wraps(func)
-        def inner(*args, **kwargs):
-            with _LOCKS.get(name):
-                return func(*args, **kwargs)
-        return inner
-    return wrap
-
-
-def named_lock(name):
-    return _LOCKS.get(name)
-
-
-class LoopingCall:
-    """Call ``func`` every ``interval`` seconds on a green thread."""
-
-    def __init__(self, func, interval, initial_delay=None):
-        self.func = func
-        self.interval = interval
-        self.initial_delay = initial_delay
-        self._stopped = False
-        self._thread = None
-
-    def start(self):
-        self._thread = eventlet.spawn(self._run)
-        return self
-
-    def _run(self):
-        if self.initial_delay:
-            eventlet.sleep(self.initial_delay)
-        while not self._stopped:
-            started = time.monotonic()
-            try:
-                self.func()
-            except Exception:
-                LOG.exception('Periodic task %s failed', self.func.__name__)
-            elapsed = time.monotonic() - started
-            eventlet.sleep(max(0, self.interval - elapsed))
-
-    def stop(self):
-        self._stopped = True
-        if self._thread is not None:
-            self._thread.kill()
+    NOTE: oslo.concurrency keeps its locks in a weak-valued table, so a
+    lock per instance uuid lives only while someone holds or waits for
+    it: the table does not grow with every instance the process saw.
+    """
+    return lockutils.lock(name, fair=fair)
 
 
 def generate_uuid():
@@ -262,10 +220,11 @@ class WSGIServer:
         self._socket.close()
 
     def wait(self):
+        """Until the server stopped (:meth:`stop` kills its accept loop)."""
         if self._thread is not None:
             try:
                 self._thread.wait()
-            except Exception:
+            except (Exception, greenlet.GreenletExit):
                 pass
 
 
@@ -424,9 +383,3 @@ class _WSGILog:
 
     def write(self, message):
         LOG.info(message.rstrip())
-
-
-def wait_forever():
-    """Block the main green thread until the process is told to stop."""
-    import eventlet.event
-    eventlet.event.Event().wait()

@@ -26,4 +26,9 @@ if [ ! -f "$STAMP" ] || [ ! -x "$VENV/bin/keystone-manage" ]; then
     "$VENV/bin/pip" install -q "keystone==$KEYSTONE_VERSION" >&2
     touch "$STAMP"
 fi
+# NOTE: PyMySQL for a Keystone on MariaDB (tools/run-tempest.py); added
+# apart so that a virtualenv made before it is completed, not remade.
+if ! "$VENV/bin/python" -c 'import pymysql' 2>/dev/null; then
+    "$VENV/bin/pip" install -q PyMySQL >&2
+fi
 echo "$VENV"

@@ -12,9 +12,10 @@ The middleware stack, outermost first:
    max_request_body_size`` gets 413 before any of it is read, as in
    Nova's pipeline (its ``sizelimit``, right inside ``faultwrap``).
 4. ``URLMap``: a URL that is not UTF-8 text ends here (404 for a path, 400
-   for a query); ``/`` and ``/v2.1`` (version documents) answer here,
-   before authentication, so clients can discover the API; ``/v2.1/...``
-   goes on.
+   for a query); ``/``, ``/v2.1[/]`` and ``/v2[/]`` (version documents)
+   answer here, before authentication, so clients can discover the API;
+   ``/v2.1/...`` goes on, and so does ``/v2/...``, the legacy v2.0 API
+   (the base microversion, whatever the headers ask).
 5. auth (``[api] auth_strategy``, see ``nova_lite/auth.py``): builds the
    RequestContext, with the request id, into ``environ['nova.context']``;
    401 without a valid token. In keystone mode that is keystonemiddleware's

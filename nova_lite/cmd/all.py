@@ -24,7 +24,6 @@ from nova_lite import config
 from nova_lite.objects import service as service_obj
 from nova_lite import rpc
 from nova_lite import service
-from nova_lite import utils
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)
@@ -93,5 +92,4 @@ def main():
     # NOTE: one process is one host: a resize has nowhere else to go (what
     # devstack sets for a single node too).
     CONF.set_default('allow_resize_to_same_host', True)
-    start_all()
-    utils.wait_forever()
+    service.serve(service.ServiceGroup(start_all))

@@ -4,11 +4,12 @@ from nova_lite import config
 
 
 def serve(binary, before_start=None):
-    """Run one RPC service until the process is stopped."""
+    """Run one RPC service until the process is stopped, in as many
+    worker processes as its ``workers`` option says (see
+    ``service.serve``)."""
     from nova_lite import service
-    from nova_lite import utils
     config.setup()
     if before_start is not None:
         before_start()
-    service.Service(binary).start()
-    utils.wait_forever()
+    service.serve(service.Service(binary),
+                  workers=service.workers_of(binary))

@@ -14,6 +14,7 @@ from oslo_log import log as logging
 from nova_lite import conf
 from nova_lite import config
 from nova_lite.image.service import app
+from nova_lite import service
 from nova_lite import utils
 
 CONF = conf.CONF
@@ -69,5 +70,4 @@ def start():
 
 def main():
     config.setup()
-    start()
-    utils.wait_forever()
+    service.serve(service.ServiceGroup(lambda: [start()]))

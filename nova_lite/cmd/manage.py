@@ -21,6 +21,8 @@
     nova-lite-manage privsep sudoers --user U  # sudoers lines for U
     nova-lite-manage config write --role R ...  # a node's config (see
                                                 # cmd/manage_config.py)
+    nova-lite-manage placement audit [--verbose] [--delete]
+        [--resource_provider UUID]   # orphans (cmd/manage_placement.py)
 """
 
 import os
@@ -29,6 +31,7 @@ import sys
 from oslo_config import cfg
 
 from nova_lite.cmd import manage_config
+from nova_lite.cmd import manage_placement
 from nova_lite import conf
 from nova_lite import config
 from nova_lite import context as nova_context
@@ -425,6 +428,7 @@ COMMANDS = {
     ('privsep', 'sudoers'): _privsep_sudoers,
 }
 COMMANDS.update(manage_config.COMMANDS)
+COMMANDS.update(manage_placement.COMMANDS)
 
 
 def _add_parsers(subparsers):
@@ -453,13 +457,15 @@ def _add_parsers(subparsers):
     _add_network_parsers(subparsers)
     _add_privsep_parsers(subparsers)
     manage_config.add_parsers(subparsers)
+    manage_placement.add_parsers(subparsers)
 
 
 # The commands that read or write the tables (the rest talk to the image
 # service, to this host, or to nothing).
 NEEDS_SCHEMA = frozenset((('bootstrap',), ('service', 'list'),
                           ('network', 'create'), ('network', 'list'),
-                          ('network', 'delete')))
+                          ('network', 'delete'))) | \
+    manage_placement.NEEDS_SCHEMA
 
 
 def main():

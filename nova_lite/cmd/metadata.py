@@ -10,7 +10,6 @@ metadata_proxy_shared_secret``.
 
 from nova_lite import config
 from nova_lite import service
-from nova_lite import utils
 
 
 def start():
@@ -25,5 +24,4 @@ def start():
 
 def main():
     config.setup()
-    start()
-    utils.wait_forever()
+    service.serve(service.WSGIService(name='metadata'))

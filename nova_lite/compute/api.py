@@ -17,6 +17,7 @@ from nova_lite.compute.checks import check_instance_host
 from nova_lite.compute.checks import check_instance_lock
 from nova_lite.compute.checks import check_instance_state
 from nova_lite.compute.checks import reject_instance_state
+from nova_lite.compute import external_events
 from nova_lite.compute import instance_actions
 from nova_lite.compute import moves
 from nova_lite.compute import rpcapi as compute_rpcapi
@@ -54,6 +55,11 @@ UNSET = _Unset()
 _NOT_SNAPSHOT_PROPERTIES = frozenset((
     'image_type', 'instance_uuid', 'user_id', 'image_location',
     'image_state', 'owner_id'))
+
+
+# NOTE: Nova's instance action of createBackup; its place is
+# compute/instance_actions.py, which another change is reworking.
+BACKUP_ACTION = 'createBackup'
 
 
 def _reservation_id():
@@ -208,31 +214,32 @@ class API(moves.MoveAPI):
             if group is not None:
                 group = objects.InstanceGroup.add_members(
                     context, group.uuid, [i.uuid for i in instances])
+            # NOTE: inside the clean-up scope: an instance row without its
+            # request spec, its action or the cast that builds it would
+            # stay in BUILD with nothing to move it on.
+            request_spec = None
+            for instance in instances:
+                spec = objects.RequestSpec(
+                    context=context, instance_uuid=instance.uuid,
+                    project_id=context.project_id, user_id=context.user_id,
+                    flavor=flavor, image=image_meta, num_instances=count,
+                    availability_zone=zone,
+                    scheduler_hints=_hints(scheduler_hints),
+                    force_hosts=[forced_host] if forced_host else [],
+                    ignore_hosts=[], force_nodes=[], instance_group=group,
+                    requested_destination=requested_destination)
+                spec.create()
+                request_spec = request_spec or spec
+                objects.InstanceAction.action_start(
+                    context, instance.uuid, instance_actions.CREATE)
+            self.compute_task_api.build_instances(
+                context, instances=instances, image=image_meta,
+                request_spec=request_spec, admin_password=admin_password,
+                requested_networks=requested_networks)
         except Exception:
             with _reraise():
                 for instance in instances:
                     instance.destroy()
-
-        request_spec = None
-        for instance in instances:
-            spec = objects.RequestSpec(
-                context=context, instance_uuid=instance.uuid,
-                project_id=context.project_id, user_id=context.user_id,
-                flavor=flavor, image=image_meta, num_instances=count,
-                availability_zone=zone,
-                scheduler_hints=_hints(scheduler_hints),
-                force_hosts=[forced_host] if forced_host else [],
-                ignore_hosts=[], force_nodes=[], instance_group=group,
-                requested_destination=requested_destination)
-            spec.create()
-            request_spec = request_spec or spec
-            objects.InstanceAction.action_start(
-                context, instance.uuid, instance_actions.CREATE)
-
-        self.compute_task_api.build_instances(
-            context, instances=instances, image=image_meta,
-            request_spec=request_spec, admin_password=admin_password,
-            requested_networks=requested_networks)
         return instances, reservation_id
 
     def _create_instance_record(self, context, flavor, image, name,
@@ -572,17 +579,9 @@ class API(moves.MoveAPI):
         """Record ``action`` and its ``api_<action>`` event around
         ``change()``, as Nova's API-side actions do."""
         objects.InstanceAction.action_start(context, instance.uuid, action)
-        event = 'api_%s' % action
-        objects.InstanceActionEvent.event_start(context, instance.uuid,
-                                                event, host=CONF.host)
-        try:
+        with instance_actions.EventReporter(context, 'api_%s' % action,
+                                            CONF.host, instance.uuid):
             change()
-        except Exception:
-            objects.InstanceActionEvent.event_finish(
-                context, instance.uuid, event, 'Error')
-            raise
-        objects.InstanceActionEvent.event_finish(context, instance.uuid,
-                                                 event, 'Success')
 
     def lock(self, context, instance, reason=None):
         """Lock ``instance``: only admins may act on it until unlocked.
@@ -659,6 +658,56 @@ class API(moves.MoveAPI):
         return self.compute_rpcapi.get_console_output(
             context, instance=instance, host=instance.host,
             tail_length=tail_length)
+
+    @check_instance_host
+    def get_diagnostics(self, context, instance):
+        """The running guest's counters in its driver's flat words (the
+        answer before microversion 2.48), asked of its host (a call).
+
+        :raises: InstanceNotReady (409) for an instance on no host,
+            InstanceInvalidState (409) when the guest does not run,
+            NotImplementedError when the driver has no diagnostics.
+        """
+        return self.compute_rpcapi.get_diagnostics(
+            context, instance=instance, host=instance.host)
+
+    @check_instance_host
+    def get_instance_diagnostics(self, context, instance):
+        """The running guest's figures in the standard shape (2.48).
+
+        :raises: as :meth:`get_diagnostics`.
+        """
+        return self.compute_rpcapi.get_instance_diagnostics(
+            context, instance=instance, host=instance.host)
+
+    def external_instance_event(self, context, instances, events):
+        """Hand ``events`` to the hosts of their instances, one cast per
+        host, recording the instance actions Nova records for them.
+
+        :param instances: the instances the events are about, each on a
+            host.
+        :param events: ``external_events.make_event`` dicts.
+        """
+        by_uuid = {instance.uuid: instance for instance in instances}
+        hosts = {}
+        for event in events:
+            instance = by_uuid[event['instance_uuid']]
+            if event['name'] == external_events.POWER_UPDATE:
+                # NOTE: as Nova, a power-update is recorded as the start
+                # or stop it stands for.
+                action = (instance_actions.START
+                          if event['tag'] == external_events.POWER_ON
+                          else instance_actions.STOP)
+                objects.InstanceAction.action_start(context, instance.uuid,
+                                                    action)
+            host_instances, host_events = hosts.setdefault(
+                instance.host, ({}, []))
+            host_instances[instance.uuid] = instance
+            host_events.append(event)
+        for host, (host_instances, host_events) in sorted(hosts.items()):
+            self.compute_rpcapi.external_instance_event(
+                context, instances=list(host_instances.values()),
+                events=host_events, host=host)
 
     def get_instance_host_status(self, instance):
         return self.get_instances_host_statuses([instance])[instance.uuid]
@@ -744,9 +793,34 @@ class API(moves.MoveAPI):
         migration.create()
         LOG.info('Resizing instance %s to flavor %s (migration %s)',
                  instance.uuid, new_flavor.flavorid, migration.uuid)
-        self.compute_task_api.resize_instance(
-            context, instance=instance, flavor=new_flavor,
-            migration=migration, clean_shutdown=clean_shutdown)
+        try:
+            self.compute_task_api.resize_instance(
+                context, instance=instance, flavor=new_flavor,
+                migration=migration, clean_shutdown=clean_shutdown)
+        except exception.ConductorTimeout:
+            self._undo_resize_prep(instance, migration)
+            raise
+
+    @staticmethod
+    def _undo_resize_prep(instance, migration):
+        """Put an instance whose resize no conductor answered back as it
+        was (no task, the migration in error) so it never stays in
+        resize_prep.
+
+        NOTE: the allocations stay with the conductor: one that still
+        works on the move finds the task state gone before it casts to a
+        host (conductor/tasks/migrate.py) and gives them back itself.
+        """
+        LOG.warning('No conductor answered the resize of %s; putting it '
+                    'back', instance.uuid)
+        instance.task_state = None
+        try:
+            instance.save(expected_task_state=[task_states.RESIZE_PREP])
+        except (exception.InstanceNotFound,
+                exception.UnexpectedTaskStateError):
+            return
+        migration.status = 'error'
+        migration.save()
 
     @check_instance_lock
     @check_instance_state(vm_state=[vm_states.RESIZED], task_state=[None])
@@ -883,13 +957,14 @@ class API(moves.MoveAPI):
     # NOTE: Nova's preconditions per action; each claims the instance with
     # a guarded save (``_start_task``) so of two racing requests one wins.
 
-    def _create_image(self, context, instance, name, extra_properties=None):
+    def _create_image(self, context, instance, name, extra_properties=None,
+                      image_type='snapshot'):
         """Record the queued image a snapshot of ``instance`` fills.
 
         Its properties are Nova's: those of the image the server was built
         from (as recorded at create, so a deleted image does not matter),
-        ``extra_properties``, then ``image_type=snapshot``,
-        ``instance_uuid``, ``user_id`` and ``base_image_ref``.
+        ``extra_properties``, then ``image_type`` (``snapshot`` or
+        ``backup``), ``instance_uuid``, ``user_id`` and ``base_image_ref``.
 
         :returns: the image body (``queued``).
         """
@@ -910,7 +985,7 @@ class API(moves.MoveAPI):
             if value is not None and key not in _NOT_SNAPSHOT_PROPERTIES})
         image.update(extra_properties or {})
         image.update({
-            'image_type': 'snapshot',
+            'image_type': image_type,
             'instance_uuid': instance.uuid,
             'user_id': str(context.user_id),
             'base_image_ref': (system_metadata.get('image_base_image_ref') or
@@ -922,6 +997,15 @@ class API(moves.MoveAPI):
         """:raises: MetadataLimitExceeded (403) past ``[quota]
         metadata_items`` (Nova checks image metadata so before 2.39)."""
         self._check_metadata(metadata, context.project_id)
+
+    def check_injected_file_quota(self, context, files):
+        """Personality files (create and rebuild before 2.57) within the
+        caller's injected file limits, as Nova checks them.
+
+        :raises: OnsetFileLimitExceeded, OnsetFilePathLimitExceeded,
+            OnsetFileContentLimitExceeded (403).
+        """
+        quota.check_injected_files(context.project_id, files)
 
     def _claim_or_drop_image(self, context, instance, task_state, action,
                              image_id):
@@ -957,6 +1041,31 @@ class API(moves.MoveAPI):
         self.compute_rpcapi.snapshot_instance(
             context, instance=instance, host=instance.host,
             image_id=image['id'])
+        return image
+
+    @check_instance_host
+    @check_instance_state(vm_state=[vm_states.ACTIVE, vm_states.STOPPED,
+                                    vm_states.PAUSED, vm_states.SUSPENDED])
+    def backup(self, context, instance, name, backup_type, rotation,
+               extra_properties=None):
+        """Back the server up into a new image (``image_type=backup``,
+        ``backup_type``), then keep only its newest ``rotation`` backups
+        of that type (0 keeps none, this one included, as in Nova).
+
+        :param extra_properties: the request's ``metadata``.
+        :returns: the image body (``queued``).
+        :raises: InstanceInvalidState, InstanceNotReady (409).
+        """
+        properties = dict(extra_properties or {}, backup_type=backup_type)
+        image = self._create_image(context, instance, name, properties,
+                                   image_type='backup')
+        instance.progress = 0
+        self._claim_or_drop_image(context, instance,
+                                  task_states.IMAGE_BACKUP, BACKUP_ACTION,
+                                  image['id'])
+        self.compute_rpcapi.backup_instance(
+            context, instance=instance, host=instance.host,
+            image_id=image['id'], backup_type=backup_type, rotation=rotation)
         return image
 
     @check_instance_lock

@@ -2,12 +2,14 @@
 within the project's key_pairs quota (os-keypairs)."""
 
 import base64
+import datetime
 import hashlib
 
 from cryptography import exceptions as crypto_exceptions
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography import x509
 
 from nova_lite import exception
@@ -41,9 +43,12 @@ class KeypairAPI:
         return keypair
 
     def create_key_pair(self, context, user_id, key_name, key_type='ssh'):
-        """Generate a key pair; returns (keypair, private_key)."""
+        """Generate a key pair; returns (keypair, private_key).
+
+        :raises: KeyPairExists (409), KeypairLimitExceeded (403).
+        """
         self._check_quota(context, user_id)
-        private_key, public_key = _generate_key_pair(key_type)
+        private_key, public_key = _generate_key_pair(key_type, user_id)
         keypair = objects.KeyPair(context=context, name=key_name,
                                   user_id=user_id, public_key=public_key,
                                   fingerprint=_fingerprint(public_key,
@@ -81,11 +86,13 @@ def _fingerprint(public_key, key_type):
     return ':'.join(digest[i:i + 2] for i in range(0, len(digest), 2))
 
 
-def _generate_key_pair(key_type):
+def _generate_key_pair(key_type, user_id):
+    """A new (private, public) pair: an OpenSSH RSA key, or for x509 the
+    self-signed client certificate Nova makes for WinRM logins (the
+    private part: base64 PKCS#12 of key and certificate)."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     if key_type == 'x509':
-        raise exception.InvalidKeypair(
-            reason='generating x509 key pairs is not supported')
+        return _generate_x509_cert(key, user_id)
     private = key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.TraditionalOpenSSL,
@@ -94,3 +101,42 @@ def _generate_key_pair(key_type):
         serialization.Encoding.OpenSSH,
         serialization.PublicFormat.OpenSSH).decode() + ' Generated-by-Nova'
     return private, public
+
+
+# NOTE: Microsoft's User Principal Name, the otherName a WinRM client
+# certificate carries in its subjectAltName.
+_UPN_OID = x509.ObjectIdentifier('1.3.6.1.4.1.311.20.2.3')
+_X509_VALID_DAYS = 3650
+
+
+def _der_utf8_string(text):
+    """``text`` as a DER UTF8String (an otherName's value is DER)."""
+    data = text.encode('utf-8')
+    length = len(data)
+    if length < 0x80:
+        header = bytes([length])
+    else:
+        size = length.to_bytes((length.bit_length() + 7) // 8, 'big')
+        header = bytes([0x80 | len(size)]) + size
+    return b'\x0c' + header + data
+
+
+def _generate_x509_cert(key, user_id):
+    """As Nova: CN=<user_id>, ten years, client authentication, UPN
+    ``<user_id>@localhost``; returns (base64 PKCS#12, PEM certificate)."""
+    subject = x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME,
+                                            user_id)])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = x509.CertificateBuilder().subject_name(subject).issuer_name(
+        subject).public_key(key.public_key()).serial_number(
+        x509.random_serial_number()).not_valid_before(now).not_valid_after(
+        now + datetime.timedelta(days=_X509_VALID_DAYS)).add_extension(
+        x509.ExtendedKeyUsage([x509.ExtendedKeyUsageOID.CLIENT_AUTH]),
+        critical=False).add_extension(
+        x509.SubjectAlternativeName([x509.OtherName(
+            _UPN_OID, _der_utf8_string('%s@localhost' % user_id))]),
+        critical=False).sign(key, hashes.SHA256())
+    bundle = pkcs12.serialize_key_and_certificates(
+        None, key, cert, None, serialization.NoEncryption())
+    public = cert.public_bytes(serialization.Encoding.PEM).decode()
+    return base64.b64encode(bundle).decode(), public

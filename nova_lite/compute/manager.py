@@ -4,8 +4,14 @@ operation to its own module, plus the host's periodic tasks."""
 import oslo_messaging as messaging
 from oslo_log import log as logging
 
+from nova_lite.compute import audit
+from nova_lite.compute import backup
 from nova_lite.compute import build
+from nova_lite.compute import diagnostics
+from nova_lite.compute import external_events
 from nova_lite.compute import host_cleanup
+from nova_lite.compute import init_instance
+from nova_lite.compute import instance_actions
 from nova_lite.compute import live_migration
 from nova_lite.compute import power
 from nova_lite.compute import rebuild
@@ -16,6 +22,7 @@ from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute import shelve
 from nova_lite.compute import snapshot
 from nova_lite.compute import soft_delete
+from nova_lite.compute import usage_audit
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite import conf
 from nova_lite import context as nova_context
@@ -25,7 +32,6 @@ from nova_lite.network import agent as l2_agent
 from nova_lite.network import api as network_api
 from nova_lite import objects
 from nova_lite.states import power_state
-from nova_lite.states import task_states
 from nova_lite.states import vm_states
 from nova_lite import utils
 from nova_lite.virt import driver as virt_driver
@@ -48,7 +54,7 @@ class ComputeVirtAPI(virtapi.VirtAPI):
 class ComputeManager:
     """Builds, runs and destroys the guests of one host."""
 
-    target = messaging.Target(version='1.6')
+    target = messaging.Target(version='1.8')
 
     def __init__(self, host=None, driver=None):
         self.host = host or CONF.host
@@ -85,20 +91,7 @@ class ComputeManager:
         instances = objects.InstanceList.get_by_host(context, self.host)
         self._plug_networks(context, instances)
         for instance in instances:
-            if instance.vm_state == vm_states.BUILDING:
-                LOG.warning('Instance %s was building when the service '
-                            'stopped; setting it to ERROR', instance.uuid)
-                self._fail_interrupted(context, instance)
-            elif instance.task_state == task_states.DELETING:
-                self._terminate(context, instance)
-            elif instance.task_state in power.INTERRUPTED_STATES:
-                power.resume_interrupted(self, context, instance)
-            elif instance.task_state in snapshot.INTERRUPTED_STATES:
-                snapshot.settle_interrupted(self, instance)
-            elif instance.task_state in resize.INTERRUPTED_STATES:
-                resize.settle_interrupted(self, context, instance)
-            elif instance.task_state == task_states.MIGRATING:
-                live_migration.settle_interrupted(self, context, instance)
+            init_instance.init_instance(self, context, instance)
         self._cleanup_running_deleted_instances(context)
 
     def _plug_networks(self, context, instances):
@@ -120,17 +113,6 @@ class ComputeManager:
         """Follow the tunnel addresses of the hosts that came or went."""
         self.network_agent.sync_tunnels(
             context or nova_context.get_admin_context())
-
-    def _fail_interrupted(self, context, instance):
-        instance.vm_state = vm_states.ERROR
-        instance.task_state = None
-        instance.save()
-        objects.InstanceFault.from_exception(
-            context, instance.uuid,
-            exception.BuildAbortException(
-                instance_uuid=instance.uuid,
-                reason='the compute service restarted during the build'),
-            host=self.host).create()
 
     def post_start_hook(self):
         """Report the host's inventory at once, so a new host can be
@@ -167,13 +149,44 @@ class ComputeManager:
         if CONF.running_deleted_instance_poll_interval > 0:
             tasks.append((self._cleanup_running_deleted_instances,
                           CONF.running_deleted_instance_poll_interval))
+        if CONF.compute.orphan_audit_interval > 0:
+            tasks.append((self._audit_orphans,
+                          CONF.compute.orphan_audit_interval))
+        if CONF.instance_usage_audit:
+            # NOTE: Nova's spacing: every periodic run looks whether the
+            # last completed period was audited; most runs find it was.
+            tasks.append((self._instance_usage_audit,
+                          CONF.periodic_interval))
+        if CONF.instance_build_timeout > 0:
+            tasks.append((self._check_instance_build_time,
+                          CONF.periodic_interval))
         return tasks
+
+    def _check_instance_build_time(self, context=None):
+        """Fail builds older than ``[DEFAULT] instance_build_timeout``."""
+        context = context or nova_context.get_admin_context()
+        build.check_instance_build_time(self, context,
+                                        CONF.instance_build_timeout)
+
+    def _instance_usage_audit(self, context=None):
+        """Audit this host's instances for the last completed period."""
+        context = context or nova_context.get_admin_context()
+        usage_audit.audit_host(context, self.host)
 
     def _cleanup_running_deleted_instances(self, context=None):
         """Act on guests of deleted servers per ``[DEFAULT]
         running_deleted_instance_action``; release what they held."""
         context = context or nova_context.get_admin_context()
         host_cleanup.cleanup_running_deleted_instances(self, context)
+
+    def _audit_orphans(self, context=None):
+        """Log, and per ``[compute] orphan_audit_action`` remove, the
+        allocations, guests and instance directories of this host no live
+        instance owns."""
+        context = context or nova_context.get_admin_context()
+        audit.audit_host(
+            self, context,
+            delete=CONF.compute.orphan_audit_action == 'reap')
 
     def _update_available_resource(self, context=None):
         context = context or nova_context.get_admin_context()
@@ -229,25 +242,32 @@ class ComputeManager:
         context.update_store()
         LOG.info('Terminating instance %s', instance.uuid)
         with utils.named_lock(instance.uuid):
-            self._terminate(context, instance)
+            try:
+                self._terminate(context, instance)
+            except Exception:
+                # NOTE: the instance stays DELETING; a new delete request
+                # or a restart of this service (init_host) deletes again.
+                LOG.exception('Could not terminate instance %s',
+                              instance.uuid)
 
     def _terminate(self, context, instance):
-        event = 'compute_terminate_instance'
-        try:
-            objects.InstanceActionEvent.event_start(
-                context, instance.uuid, event, host=self.host)
-        except exception.InstanceActionNotFound:
-            event = None
-        self.driver.destroy(context, instance,
-                            network_info=_network_info(instance))
-        self.network_api.deallocate_for_instance(context, instance)
-        try:
-            instance.destroy()
-        except exception.InstanceNotFound:
-            pass
-        if event:
-            objects.InstanceActionEvent.event_finish(
-                context, instance.uuid, event, 'Success')
+        """Destroy the guest, free its addresses, delete the record.
+
+        NOTE: private, so RPC cannot reach it (terminate_instance is the
+        RPC method); init_instance calls it to retry a delete.
+
+        :raises: what the driver or the conductor raise.
+        """
+        with instance_actions.EventReporter(
+                context, instance_actions.TERMINATE_EVENT, self.host,
+                instance.uuid):
+            self.driver.destroy(context, instance,
+                                network_info=_network_info(instance))
+            self.network_api.deallocate_for_instance(context, instance)
+            try:
+                instance.destroy()
+            except exception.InstanceNotFound:
+                pass
 
     def stop_instance(self, context, instance, clean_shutdown=True):
         """Power the guest off; returns at once, the stop runs on."""
@@ -285,6 +305,13 @@ class ComputeManager:
         """:returns: this host's uptime, as the driver reports it."""
         return self.driver.get_host_uptime()
 
+    def audit_orphans(self, context, delete=False):
+        """:returns: the guests and instance directories of this host no
+        live instance owns, as dicts (see ``compute/audit.py``); removed
+        first with ``delete``."""
+        return [orphan.to_primitive() for orphan in audit.audit_host(
+            self, context, delete=delete, allocations=False)]
+
     @messaging.expected_exceptions(exception.InstanceNotFoundOnHypervisor,
                                    exception.ConsoleNotAvailable)
     def get_console_output(self, context, instance, tail_length=None):
@@ -292,6 +319,37 @@ class ComputeManager:
         lines if given)."""
         return power.get_console_output(self.driver, context, instance,
                                         tail_length)
+
+    # ---- diagnostics, backups, external events (1.7) -----------------------
+
+    @messaging.expected_exceptions(NotImplementedError,
+                                   exception.InstanceInvalidState,
+                                   exception.InstanceNotFoundOnHypervisor)
+    def get_diagnostics(self, context, instance):
+        """:returns: the running guest's counters, the driver's flat dict."""
+        return diagnostics.get_diagnostics(self.driver, instance)
+
+    @messaging.expected_exceptions(NotImplementedError,
+                                   exception.InstanceInvalidState,
+                                   exception.InstanceNotFoundOnHypervisor)
+    def get_instance_diagnostics(self, context, instance):
+        """:returns: the running guest's figures, the standard dict."""
+        return diagnostics.get_instance_diagnostics(self.driver, instance)
+
+    def backup_instance(self, context, instance, image_id, backup_type,
+                        rotation):
+        """Back the guest up into ``image_id``, rotate; returns at once."""
+        utils.spawn_n(backup.BackupTask(self, context, instance, image_id,
+                                        backup_type, rotation).run)
+
+    def external_instance_event(self, context, instances, events):
+        """Act on events about instances of this host; returns at once."""
+        utils.spawn_n(self._handle_external_events, context, instances,
+                      events)
+
+    def _handle_external_events(self, context, instances, events):
+        context.update_store()
+        external_events.handle_events(self, context, instances, events)
 
     # ---- resize and rebuild (1.3) ------------------------------------------
 

@@ -8,10 +8,9 @@ task, a failed reboot goes to ERROR unless the guest runs, and an action
 that a newer request (a delete, a hard reboot) overtook steps aside.
 """
 
-import traceback
-
 from oslo_log import log as logging
 
+from nova_lite.compute import instance_actions
 from nova_lite import conf
 from nova_lite import exception
 from nova_lite import objects
@@ -83,20 +82,25 @@ class PowerTask:
         # back in the thread store so that its request id is logged.
         self.context.update_store()
         with utils.named_lock(instance.uuid):
-            self._event_start()
             try:
-                self._do()
+                with instance_actions.EventReporter(
+                        self.context, self.event, self.manager.host,
+                        instance.uuid):
+                    self._do()
             except OVERTAKEN as error:
                 LOG.info('%s of instance %s gave way to a newer request: %s',
                          self.event, instance.uuid, error)
-                self._event_finish('Error', error)
             except Exception as error:
                 LOG.exception('%s of instance %s failed', self.event,
                               instance.uuid)
-                self._fail(error)
-                self._event_finish('Error', error)
-            else:
-                self._event_finish('Success')
+                try:
+                    self._fail(error)
+                except Exception:
+                    # NOTE: the conductor (or its database) cannot be
+                    # reached; a restart of this service settles the task
+                    # (init_host), as Nova's does.
+                    LOG.exception('Could not record the failure of %s of '
+                                  'instance %s', self.event, instance.uuid)
 
     def _do(self):
         raise NotImplementedError()
@@ -142,27 +146,6 @@ class PowerTask:
         try:
             instance.save(expected_task_state=list(self.working_states))
         except OVERTAKEN:
-            pass
-
-    def _event_start(self):
-        try:
-            objects.InstanceActionEvent.event_start(
-                self.context, self.instance.uuid, self.event,
-                host=self.manager.host)
-        except exception.InstanceActionNotFound:
-            # NOTE: a retry after a restart runs under a new request id.
-            pass
-
-    def _event_finish(self, result, error=None):
-        trace = None
-        if error is not None:
-            trace = ''.join(traceback.format_exception(
-                type(error), error, error.__traceback__))
-        try:
-            objects.InstanceActionEvent.event_finish(
-                self.context, self.instance.uuid, self.event, result,
-                traceback=trace)
-        except exception.InstanceActionNotFound:
             pass
 
 
@@ -289,6 +272,11 @@ class DriverStateTask(PowerTask):
         instance = self.instance
         LOG.info('%s instance %s', self.driver_method.capitalize(),
                  instance.uuid)
+        # NOTE: a guarded save before the driver acts: a request queued
+        # while this service was down may arrive after init_host settled
+        # its task; it must then leave the guest alone.
+        instance.task_state = self.working_states[0]
+        instance.save(expected_task_state=list(self.working_states))
         getattr(self.driver, self.driver_method)(instance)
         self._settle(self.new_vm_state, list(self.working_states))
 

@@ -31,6 +31,9 @@ class ComputeAPI:
       rollback_live_migration_at_destination,
       live_migration_force_complete, live_migration_abort,
       evacuate_instance (casts)
+    * 1.7 - get_diagnostics, get_instance_diagnostics (calls);
+      backup_instance, external_instance_event (casts)
+    * 1.8 - audit_orphans (a call)
 
     No method has changed its arguments since it came: under an
     ``[upgrade_levels] compute`` cap a method newer than the cap raises
@@ -38,7 +41,7 @@ class ComputeAPI:
     older compute could not dispatch.
     """
 
-    VERSION = '1.6'
+    VERSION = '1.8'
 
     def __init__(self):
         target = messaging.Target(topic=RPC_TOPIC, version=self.VERSION)
@@ -354,3 +357,58 @@ class ComputeAPI:
         cctxt.cast(context, 'evacuate_instance', instance=instance,
                    image=image, migration=migration, node=node,
                    admin_password=admin_password, target_state=target_state)
+
+    # ---- 1.7: diagnostics, backups, external events ------------------------
+
+    def get_diagnostics(self, context, instance, host):
+        """:returns: the running guest's figures in the driver's own flat
+        shape (Nova's diagnostics before microversion 2.48) (call).
+
+        :raises: InstanceInvalidState when the guest does not run.
+        """
+        cctxt = rpc.prepare(self.client, 'get_diagnostics', '1.7',
+                            server=host)
+        return cctxt.call(context, 'get_diagnostics', instance=instance)
+
+    def get_instance_diagnostics(self, context, instance, host):
+        """:returns: the running guest's figures in the standard shape of
+        microversion 2.48, a dict (call).
+
+        :raises: InstanceInvalidState when the guest does not run.
+        """
+        cctxt = rpc.prepare(self.client, 'get_instance_diagnostics', '1.7',
+                            server=host)
+        return cctxt.call(context, 'get_instance_diagnostics',
+                          instance=instance)
+
+    def backup_instance(self, context, instance, host, image_id,
+                        backup_type, rotation):
+        """Snapshot the guest into the queued image ``image_id``, then
+        keep only the newest ``rotation`` backups of ``backup_type`` of
+        the instance (cast)."""
+        cctxt = rpc.prepare(self.client, 'backup_instance', '1.7',
+                            server=host)
+        cctxt.cast(context, 'backup_instance', instance=instance,
+                   image_id=image_id, backup_type=backup_type,
+                   rotation=rotation)
+
+    def external_instance_event(self, context, instances, events, host):
+        """Hand ``events`` (dicts: ``instance_uuid``, ``name``,
+        ``status``, ``tag``) about ``instances`` to ``host``, where those
+        instances live (cast)."""
+        cctxt = rpc.prepare(self.client, 'external_instance_event', '1.7',
+                            server=host)
+        cctxt.cast(context, 'external_instance_event', instances=instances,
+                   events=events)
+
+    # ---- 1.8: the orphan audit ---------------------------------------------
+
+    def audit_orphans(self, context, host, delete=False):
+        """Audit ``host``'s guests and instance directories for what no
+        live instance owns; with ``delete``, remove them (call).
+
+        :returns: a list of dicts (``kind``, ``host``, ``ident``,
+            ``reason``, ``deleted``), see ``compute/audit.py``.
+        """
+        cctxt = rpc.prepare(self.client, 'audit_orphans', '1.8', server=host)
+        return cctxt.call(context, 'audit_orphans', delete=delete)

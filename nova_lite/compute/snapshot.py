@@ -24,15 +24,16 @@ SNAPSHOT_PROGRESS = {
     task_states.IMAGE_UPLOADING: 50,
 }
 
-# NOTE: task states of createImage, shelve, rescue and soft delete that a
-# restart of the compute service can leave behind. None of these actions
-# can be picked up halfway (the driver's work is gone with the process),
-# so, as Nova's init_host does for snapshots, the task is cleared and the
-# instance keeps its vm_state; the user may ask again.
+# NOTE: task states of createImage, createBackup, shelve, rescue and soft
+# delete that a restart of the compute service can leave behind. None of
+# these actions can be picked up halfway (the driver's work is gone with
+# the process), so, as Nova's init_host does for snapshots, the task is
+# cleared and the instance keeps its vm_state; the user may ask again.
 INTERRUPTED_STATES = (
     task_states.IMAGE_SNAPSHOT_PENDING, task_states.IMAGE_SNAPSHOT,
     task_states.IMAGE_PENDING_UPLOAD, task_states.IMAGE_UPLOADING,
-    task_states.SHELVING, task_states.SHELVING_IMAGE_PENDING_UPLOAD,
+    task_states.IMAGE_BACKUP, task_states.SHELVING,
+    task_states.SHELVING_IMAGE_PENDING_UPLOAD,
     task_states.SHELVING_IMAGE_UPLOADING, task_states.SHELVING_OFFLOADING,
     task_states.RESCUING, task_states.UNRESCUING,
     task_states.SOFT_DELETING, task_states.RESTORING)

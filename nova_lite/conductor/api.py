@@ -1,6 +1,9 @@
 """What the compute API asks of the conductor; a seam over its RPC client."""
 
+import oslo_messaging as messaging
+
 from nova_lite.conductor import rpcapi
+from nova_lite import exception
 
 
 class ComputeTaskAPI:
@@ -22,11 +25,18 @@ class ComputeTaskAPI:
         """Schedule a resize (or a cold migration, same flavor) and hand
         it to the chosen host.
 
-        :raises: NoValidHost when no host fits the new flavor.
+        :raises: NoValidHost when no host fits the new flavor;
+            ConductorTimeout when no conductor answered in time (the
+            caller puts the instance back; the conductor, if it still
+            works on it, then stops before the move reaches a host).
         """
-        self.conductor_compute_rpcapi.migrate_server(
-            context, instance=instance, flavor=flavor, migration=migration,
-            clean_shutdown=clean_shutdown, host_name=host_name)
+        try:
+            self.conductor_compute_rpcapi.migrate_server(
+                context, instance=instance, flavor=flavor,
+                migration=migration, clean_shutdown=clean_shutdown,
+                host_name=host_name)
+        except messaging.MessagingTimeout:
+            raise exception.ConductorTimeout(method='migrate_server')
 
     def live_migrate_instance(self, context, instance, migration, host_name,
                               block_migration, force=False):

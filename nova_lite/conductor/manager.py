@@ -4,10 +4,14 @@ build orchestration (schedule, claim, hand to a host, reschedule)."""
 import oslo_messaging as messaging
 from oslo_log import log as logging
 
+from nova_lite.compute import instance_actions
 from nova_lite.compute import rpcapi as compute_rpcapi
+from nova_lite.conductor import orphaned_builds
 from nova_lite.conductor.tasks import evacuate
 from nova_lite.conductor.tasks import live_migrate
 from nova_lite.conductor.tasks import migrate
+from nova_lite import conf
+from nova_lite import context as nova_context
 from nova_lite.db import compute_node_api as node_db
 from nova_lite.db import server_group_api as group_db
 from nova_lite import exception
@@ -17,17 +21,33 @@ from nova_lite.scheduler import rpcapi as scheduler_rpcapi
 from nova_lite.states import task_states
 from nova_lite.states import vm_states
 
+CONF = conf.CONF
 LOG = logging.getLogger(__name__)
-
-BUILD_EVENT = 'conductor_schedule_and_build_instances'
-# NOTE: Nova's name of the scheduling step of an unshelve.
-UNSHELVE_EVENT = 'schedule_instances'
 
 
 class ConductorManager:
     """Runs object methods on behalf of services without a database."""
 
     target = messaging.Target(version='1.0')
+
+    def periodic_tasks(self):
+        """(callable, interval seconds) pairs the service runs.
+
+        NOTE: private names: the RPC server dispatches no method starting
+        with ``_``.
+        """
+        tasks = []
+        if CONF.conductor.orphaned_build_timeout > 0:
+            tasks.append((self._fail_orphaned_builds,
+                          CONF.periodic_interval))
+        return tasks
+
+    def _fail_orphaned_builds(self, context=None):
+        """Fail the builds no host has owned for ``[conductor]
+        orphaned_build_timeout`` seconds."""
+        context = context or nova_context.get_admin_context()
+        orphaned_builds.fail_orphaned_builds(
+            context, CONF.conductor.orphaned_build_timeout, host=CONF.host)
 
     def ping(self, context, arg):
         return arg
@@ -95,53 +115,84 @@ class ComputeTaskManager:
         With ``host_lists`` this is a reschedule: each instance moves to
         the next alternate whose resources can still be claimed. Without,
         the scheduler picks and claims. Any instance that cannot be placed
-        goes to ERROR with a fault saying why; none stays in BUILD.
+        goes to ERROR with a fault saying why; none stays in BUILD, and one
+        instance's failure does not stop the others.
         """
         LOG.info('%s %d instance(s): %s',
                  'Scheduling' if host_lists is None else 'Rescheduling',
                  len(instances), ', '.join(i.uuid for i in instances))
-        for instance in instances:
-            self._event(context, instance, 'start')
-        if host_lists is None:
+        uuids = [instance.uuid for instance in instances]
+        with instance_actions.EventReporter(
+                context, instance_actions.CONDUCTOR_BUILD_EVENT, CONF.host,
+                *uuids) as build_event:
             try:
-                host_lists = self.scheduler_rpcapi.select_destinations(
+                host_lists = self._host_lists(context, instances,
+                                              request_spec, host_lists)
+            except Exception as error:
+                if isinstance(error, exception.NoValidHost):
+                    LOG.warning('Build of %d instance(s) failed: %s',
+                                len(instances), error.format_message())
+                else:
+                    LOG.exception('Scheduling failed')
+                for instance in instances:
+                    self._fail_build(context, instance, error, build_event)
+                return
+            try:
+                specs = _own_request_specs(context, instances, request_spec)
+            except Exception:
+                LOG.exception('Could not read the request specs of %s; '
+                              'building with the shared one', uuids)
+                specs = [request_spec] * len(instances)
+            for instance, host_list, spec in zip(instances, host_lists,
+                                                 specs):
+                try:
+                    self._build_one(context, instance, host_list, image,
+                                    spec, admin_password, injected_files,
+                                    requested_networks)
+                except Exception as error:
+                    if isinstance(error, exception.NovaException):
+                        LOG.warning('Build of instance %s failed: %s',
+                                    instance.uuid, error.format_message())
+                    else:
+                        LOG.exception('Could not hand instance %s to a '
+                                      'host', instance.uuid)
+                    self._fail_build(context, instance, error, build_event)
+
+    def _host_lists(self, context, instances, request_spec, host_lists):
+        """The hosts of each instance: the scheduler's picks (already
+        claimed), or for a reschedule the claimed rest of ``host_lists``."""
+        if host_lists is None:
+            with instance_actions.EventReporter(
+                    context, instance_actions.SCHEDULE_EVENT, CONF.host,
+                    *[instance.uuid for instance in instances]):
+                return self.scheduler_rpcapi.select_destinations(
                     context, request_spec,
                     [instance.uuid for instance in instances],
                     return_alternates=True)
-            except exception.NoValidHost as error:
-                LOG.warning('Build of %d instance(s) failed: %s',
-                            len(instances), error.format_message())
-                for instance in instances:
-                    self._set_error(context, instance, error)
-                return
-            except Exception as error:
-                LOG.exception('Scheduling failed')
-                for instance in instances:
-                    self._set_error(context, instance, error)
-                return
-        else:
-            group = (request_spec.get_default('instance_group')
-                     if request_spec is not None else None)
-            host_lists = [self._claim_alternate(
-                context, instance, hosts,
-                group_uuid=group.uuid if group is not None else None)
-                for instance, hosts in zip(instances, host_lists)]
-        specs = _own_request_specs(context, instances, request_spec)
-        for instance, host_list, spec in zip(instances, host_lists, specs):
-            if not host_list:
-                reason = ('Exhausted all hosts available for retrying '
-                          'build failures for instance %s.' % instance.uuid)
-                # NOTE: the fault shown is the newest; say what went wrong
-                # on the last host too, or the cause is one query away.
-                last = _last_fault_message(context, instance.uuid)
-                if last:
-                    reason += ' The last build failed: %s' % last
-                error = exception.MaxRetriesExceeded(reason=reason)
-                self._set_error(context, instance, error)
-                continue
-            self._send_build(context, instance, host_list, image,
-                             spec, admin_password, injected_files,
-                             requested_networks)
+        group = (request_spec.get_default('instance_group')
+                 if request_spec is not None else None)
+        return [self._claim_alternate(
+            context, instance, hosts,
+            group_uuid=group.uuid if group is not None else None)
+            for instance, hosts in zip(instances, host_lists)]
+
+    def _build_one(self, context, instance, host_list, image, spec,
+                   admin_password, injected_files, requested_networks):
+        """Cast the build of ``instance`` to the first of ``host_list``.
+
+        :raises: MaxRetriesExceeded when no host is left.
+        """
+        if not host_list:
+            reason = ('Exhausted all hosts available for retrying '
+                      'build failures for instance %s.' % instance.uuid)
+            # NOTE: the fault shown is the newest; say what went wrong
+            # on the last host too, or the cause is one query away.
+            last = _last_fault_message(context, instance.uuid)
+            if last:
+                reason += ' The last build failed: %s' % last
+            raise exception.MaxRetriesExceeded(reason=reason)
+        self._send_build(context, instance, host_list, image, spec,
+                         admin_password, injected_files, requested_networks)
 
     def _claim_alternate(self, context, instance, host_list,
                          group_uuid=None):
@@ -175,13 +226,12 @@ class ComputeTaskManager:
             instance.save(expected_task_state=[task_states.SCHEDULING])
         except (exception.InstanceNotFound,
                 exception.UnexpectedTaskStateError):
-            # NOTE: deleted while being scheduled: the delete wins, and the
-            # claim made for it must not outlive it.
-            LOG.info('Instance %s was deleted during scheduling',
-                     instance.uuid)
+            # NOTE: deleted (or failed as lost) while being scheduled: that
+            # wins, and the claim made for it must not outlive it.
+            LOG.info('Instance %s was deleted (or failed as a lost build) '
+                     'during scheduling', instance.uuid)
             node_db.allocation_delete_by_consumer(instance.uuid)
             return
-        self._event(context, instance, 'finish', 'Success')
         self.compute_rpcapi.build_and_run_instance(
             context, instance=instance, host=selection.service_host,
             image=image, request_spec=request_spec,
@@ -189,31 +239,16 @@ class ComputeTaskManager:
             requested_networks=requested_networks,
             host_list=host_list, node=selection.nodename)
 
-    def _set_error(self, context, instance, error):
-        node_db.allocation_delete_by_consumer(instance.uuid)
-        instance.vm_state = vm_states.ERROR
-        instance.task_state = None
+    def _fail_build(self, context, instance, error, build_event):
+        """ERROR with ``error`` as the fault, no allocation, the event
+        failed; a failure here is logged (the lost-build check settles
+        the instance later)."""
+        build_event.finish(instance.uuid, error)
         try:
-            instance.save()
-        except exception.InstanceNotFound:
-            return
-        objects.InstanceFault.from_exception(context, instance.uuid,
-                                             error).create()
-        self._event(context, instance, 'finish', 'Error')
-
-    @staticmethod
-    def _event(context, instance, phase, result=None):
-        try:
-            if phase == 'start':
-                objects.InstanceActionEvent.event_start(
-                    context, instance.uuid, BUILD_EVENT, host=None)
-            else:
-                objects.InstanceActionEvent.event_finish(
-                    context, instance.uuid, BUILD_EVENT, result)
-        except exception.InstanceActionNotFound:
-            # NOTE: a build handed over by an older request has no action
-            # under this request id; the event is only bookkeeping.
-            pass
+            set_build_error(context, instance, error)
+        except Exception:
+            LOG.exception('Could not put instance %s in ERROR; the check '
+                          'for lost builds will', instance.uuid)
 
     # ---- resize (1.1) ------------------------------------------------------
 
@@ -271,16 +306,18 @@ class ComputeTaskManager:
             self.compute_rpcapi.unshelve_instance(
                 context, instance=instance, host=instance.host)
             return
-        self._unshelve_event(context, instance, 'start')
         spec = request_spec
         try:
-            if spec is None:
-                spec = objects.RequestSpec.get_by_instance_uuid(
-                    context, instance.uuid)
-            spec.num_instances = 1
-            host_lists = self.scheduler_rpcapi.select_destinations(
-                context, spec, [instance.uuid], return_alternates=False)
-            selection = host_lists[0][0]
+            with instance_actions.EventReporter(
+                    context, instance_actions.SCHEDULE_EVENT, CONF.host,
+                    instance.uuid):
+                if spec is None:
+                    spec = objects.RequestSpec.get_by_instance_uuid(
+                        context, instance.uuid)
+                spec.num_instances = 1
+                host_lists = self.scheduler_rpcapi.select_destinations(
+                    context, spec, [instance.uuid], return_alternates=False)
+                selection = host_lists[0][0]
         except Exception as error:
             if isinstance(error, exception.NoValidHost):
                 LOG.warning('Unshelve of %s failed: %s', instance.uuid,
@@ -290,7 +327,6 @@ class ComputeTaskManager:
                               instance.uuid)
             self._unshelve_failed(context, instance, error)
             return
-        self._unshelve_event(context, instance, 'finish', 'Success')
         self.compute_rpcapi.unshelve_instance(
             context, instance=instance, host=selection.service_host,
             node=selection.nodename)
@@ -305,19 +341,24 @@ class ComputeTaskManager:
             return
         objects.InstanceFault.from_exception(context, instance.uuid,
                                              error).create()
-        self._unshelve_event(context, instance, 'finish', 'Error')
 
-    @staticmethod
-    def _unshelve_event(context, instance, phase, result=None):
-        try:
-            if phase == 'start':
-                objects.InstanceActionEvent.event_start(
-                    context, instance.uuid, UNSHELVE_EVENT, host=None)
-            else:
-                objects.InstanceActionEvent.event_finish(
-                    context, instance.uuid, UNSHELVE_EVENT, result)
-        except exception.InstanceActionNotFound:
-            pass
+
+def set_build_error(context, instance, error):
+    """ERROR, no task, ``error`` as the fault, and no allocation, unless
+    the instance is gone (then only the allocation goes)."""
+    node_db.allocation_delete_by_consumer(instance.uuid)
+    # NOTE: the fault first, so that ERROR is never seen without it.
+    try:
+        objects.InstanceFault.from_exception(context, instance.uuid,
+                                             error).create()
+    except exception.InstanceNotFound:
+        return
+    instance.vm_state = vm_states.ERROR
+    instance.task_state = None
+    try:
+        instance.save()
+    except exception.InstanceNotFound:
+        return
 
 
 def _last_fault_message(context, instance_uuid):

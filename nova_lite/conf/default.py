@@ -100,7 +100,8 @@ where ``rpc_response_timeout`` would be too short.
                default=60, min=1,
                help="""
 Seconds between two runs of a compute service's periodic tasks
-(resource audit, power state sync).
+(resource audit, power state sync, build timeout) and of the conductor's
+check for lost builds.
 """),
     cfg.FloatOpt('cpu_allocation_ratio',
                  default=None, min=0.0,
@@ -146,7 +147,9 @@ any host may be chosen.
                default=0, min=0,
                help="""
 Seconds after which a build still in progress on a compute host is put in
-ERROR; 0 disables the check.
+ERROR with a fault, giving back its guest, addresses and allocation; the
+compute service checks every ``periodic_interval`` seconds. 0 disables the
+check.
 """),
     cfg.BoolOpt('force_config_drive',
                 default=False,

@@ -73,6 +73,29 @@ Related options:
 The winner is picked at random among this many best-weighed hosts, which
 keeps concurrent schedulers from all racing for the same host.
 """),
+    cfg.FloatOpt('host_state_max_age', default=0.0, min=0.0, max=60.0,
+                 help="""
+Seconds a scheduler may reuse the host states it read (compute nodes,
+their services and allocations) for later requests instead of reading
+them again; its own claims are counted in them meanwhile.
+
+At a thousand hosts reading them is most of a decision. A claim is still
+checked against the database, so a stale view never over-commits a host:
+it only costs a refused claim and a try on the next host. What a stale
+view does delay, by up to this long, is noticing a host that went down,
+was disabled or changed its inventory, and the claims other schedulers
+made.
+
+Possible values:
+
+* 0 (the default): read them for every request, as Nova does.
+* A few seconds or less for large deployments, e.g. 1.0.
+
+Related options:
+
+* ``[DEFAULT] service_down_time``: a host is seen down at most this much
+  later.
+"""),
 ]
 
 

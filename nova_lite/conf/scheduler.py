@@ -12,7 +12,12 @@ Hosts a build may be tried on: the chosen one plus alternates. A build that
 fails on all of them ends in ERROR.
 """),
     cfg.IntOpt('workers', default=1, min=1,
-               help='Number of scheduler workers.'),
+               help="""
+Number of nova-lite-scheduler worker processes. Each consumes from the
+scheduler topic, so the broker shares the requests among them; their
+claims cannot over-commit a host: each is checked against the node's
+generation in the database and retried when another won.
+"""),
 ]
 
 

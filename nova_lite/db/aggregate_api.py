@@ -9,9 +9,9 @@ twice, end with one winner whatever the database.
 
 import datetime
 
+from oslo_db import exception as db_exc
 from oslo_utils import uuidutils
 import sqlalchemy as sa
-from sqlalchemy import exc as sa_exc
 
 from nova_lite.db import api as db_api
 from nova_lite.db import models
@@ -55,7 +55,7 @@ def aggregate_create(name, metadata=None):
             session.add(row)
             session.flush()
             return row
-    except sa_exc.IntegrityError:
+    except db_exc.DBDuplicateEntry:
         raise exception.AggregateNameExists(aggregate_name=name)
 
 
@@ -110,7 +110,7 @@ def aggregate_update(aggregate_id, name=None, metadata=None):
             _touch(row)
             session.flush()
             return row
-    except sa_exc.IntegrityError:
+    except db_exc.DBDuplicateEntry:
         raise exception.AggregateNameExists(aggregate_name=name)
 
 
@@ -135,7 +135,7 @@ def aggregate_host_add(aggregate_id, host):
             _touch(row)
             session.flush()
             return row
-    except sa_exc.IntegrityError:
+    except db_exc.DBDuplicateEntry:
         raise exception.AggregateHostExists(aggregate_id=aggregate_id,
                                             host=host)
 

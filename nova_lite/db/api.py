@@ -1,6 +1,7 @@
-"""The database machinery: engine, sessions, transactions, retries on
-conflict and named locks. The queries live one domain per module beside it
-(``instance_api``, ``flavor_api``, ``service_api``, ...).
+"""The database machinery: transactions (oslo.db's enginefacade, through
+``nova_lite.sql``), retries on conflict or disconnect, and named locks.
+The queries live one domain per module beside it (``instance_api``,
+``flavor_api``, ``service_api``, ...).
 
 Callers get detached model rows (or plain values) back; the objects layer
 turns them into versioned objects. Compute services never reach the
@@ -8,8 +9,6 @@ database: their reads and writes go through the conductor.
 """
 
 import contextlib
-import datetime
-import functools
 import hashlib
 import os
 import random
@@ -18,22 +17,15 @@ import time
 
 from oslo_log import log as logging
 import sqlalchemy as sa
-from sqlalchemy import exc as sa_exc
-from sqlalchemy import orm
 
 from nova_lite import conf
-from nova_lite import exception
+from nova_lite import sql
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)
 
-_ENGINE = None
-_SESSIONMAKER = None
-_ENGINE_LOCK = threading.Lock()
-
-
-def now():
-    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+now = sql.now
+retry_on_conflict = sql.retry_on_conflict
 
 
 def database_url():
@@ -43,126 +35,21 @@ def database_url():
     return 'sqlite:///' + os.path.join(CONF.state_path, 'nova-lite.sqlite')
 
 
-def _sqlite_pragmas(dbapi_conn, _record):
-    cursor = dbapi_conn.cursor()
-    # NOTE: WAL lets readers run beside a writer, and the busy timeout makes
-    # a second writer wait instead of failing at once.
-    cursor.execute('PRAGMA journal_mode=WAL')
-    cursor.execute('PRAGMA busy_timeout=30000')
-    cursor.execute('PRAGMA foreign_keys=ON')
-    cursor.close()
+_DATABASE = sql.Database(database_url)
 
-
-_MYSQL = ('mysql', 'mariadb')
-
-
-def _mysql_utf8mb4(url):
-    """``url`` with ``charset=utf8mb4`` unless it names a charset.
-
-    NOTE: the tables hold utf8mb4 (migration 0013); a connection in
-    another charset (latin1 is MySQLdb's default) would refuse or mangle
-    any text outside it, an emoji in a server name included.
-    """
-    parsed = sa.engine.make_url(url)
-    if 'charset' in parsed.query:
-        return parsed
-    return parsed.update_query_dict({'charset': 'utf8mb4'})
-
-
-def get_engine():
-    global _ENGINE, _SESSIONMAKER
-    with _ENGINE_LOCK:
-        if _ENGINE is None:
-            url = database_url()
-            kwargs = {'future': True}
-            if url.startswith('sqlite'):
-                kwargs['connect_args'] = {'check_same_thread': False,
-                                          'timeout': 30}
-            else:
-                kwargs.update(
-                    pool_size=CONF.database.max_pool_size,
-                    max_overflow=CONF.database.max_overflow,
-                    pool_timeout=CONF.database.pool_timeout,
-                    pool_recycle=CONF.database.connection_recycle_time,
-                    pool_pre_ping=True)
-                if url.startswith('mysql'):
-                    # NOTE: claims rely on reading committed rows between
-                    # retries, as on PostgreSQL.
-                    kwargs['isolation_level'] = 'READ COMMITTED'
-            engine = sa.create_engine(
-                _mysql_utf8mb4(url) if url.startswith(_MYSQL) else url,
-                **kwargs)
-            if url.startswith('sqlite'):
-                sa.event.listen(engine, 'connect', _sqlite_pragmas)
-            _ENGINE = engine
-            _SESSIONMAKER = orm.sessionmaker(bind=engine,
-                                             expire_on_commit=False)
-        return _ENGINE
-
-
-def dispose_engine():
-    global _ENGINE, _SESSIONMAKER
-    with _ENGINE_LOCK:
-        if _ENGINE is not None:
-            _ENGINE.dispose()
-        _ENGINE = None
-        _SESSIONMAKER = None
-
-
-class _Transaction:
-    def __enter__(self):
-        get_engine()
-        self.session = _SESSIONMAKER()
-        self.session.begin()
-        return self.session
-
-    def __exit__(self, exc_type, exc, tb):
-        try:
-            if exc_type is None:
-                self.session.commit()
-            else:
-                self.session.rollback()
-        finally:
-            self.session.close()
-        return False
+get_engine = _DATABASE.get_engine
+dispose_engine = _DATABASE.dispose
 
 
 def transaction():
-    """``with transaction() as session``: commit on success, else roll back."""
-    return _Transaction()
+    """``with transaction() as session``: commit on success, else roll
+    back (an oslo.db enginefacade writer)."""
+    return _DATABASE.writer()
 
 
-def _is_retryable(error):
-    if isinstance(error, exception.ResourceProviderGenerationConflict):
-        return True
-    if isinstance(error, sa_exc.OperationalError):
-        text = str(error.orig).lower()
-        return ('deadlock' in text or 'database is locked' in text or
-                'could not serialize' in text or '1213' in text or
-                'lock wait timeout' in text)
-    return False
-
-
-def retry_on_conflict(func):
-    """Retry a transaction that lost a race, with jittered back-off."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        attempt = 0
-        while True:
-            try:
-                return func(*args, **kwargs)
-            except Exception as error:
-                if not _is_retryable(error):
-                    raise
-                attempt += 1
-                if attempt > CONF.database.max_retries:
-                    LOG.warning('%s gave up after %d attempts: %s',
-                                func.__name__, attempt, error)
-                    raise exception.DBRetryExhausted(
-                        reason=type(error).__name__)
-                time.sleep(random.uniform(0, 0.05 * attempt))
-    return wrapper
+def reader():
+    """``with reader() as session``: a read-only enginefacade reader."""
+    return _DATABASE.reader()
 
 
 # ---- named locks -----------------------------------------------------------
@@ -189,8 +76,8 @@ def named_lock(name, timeout):
         after ``timeout``, and the block runs anyway; the caller decides
         whether that is safe.
     """
-    url = database_url()
-    if url.startswith('sqlite'):
+    backend = sql.backend_of(database_url())
+    if backend == 'sqlite':
         with _LOCAL_LOCKS_GUARD:
             lock = _LOCAL_LOCKS.setdefault(name, threading.Lock())
         held = lock.acquire(timeout=timeout)
@@ -200,7 +87,7 @@ def named_lock(name, timeout):
             if held:
                 lock.release()
         return
-    mysql = url.startswith(_MYSQL)
+    mysql = backend in ('mysql', 'mariadb')
     digest = hashlib.sha256(name.encode('utf-8')).digest()
     if mysql:
         # NOTE: MySQL lock names are at most 64 characters.

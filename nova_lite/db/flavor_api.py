@@ -1,7 +1,7 @@
 """The database door of flavors: their extra specs and project access."""
 
+from oslo_db import exception as db_exc
 import sqlalchemy as sa
-from sqlalchemy import exc as sa_exc
 
 from nova_lite.db import api as db_api
 from nova_lite.db import models
@@ -92,7 +92,7 @@ def flavor_create(values, extra_specs=None, projects=None):
         session.add(row)
         try:
             session.flush()
-        except sa_exc.IntegrityError:
+        except db_exc.DBDuplicateEntry:
             raise exception.FlavorExists(name=values['name'])
         return row
 
@@ -165,7 +165,7 @@ def flavor_access_add(flavorid, project_id):
         row.projects.append(models.FlavorProject(project_id=project_id))
         try:
             session.flush()
-        except sa_exc.IntegrityError:
+        except db_exc.DBDuplicateEntry:
             # NOTE: a concurrent add of the same pair won the race.
             raise exception.FlavorAccessExists(flavor_id=flavorid,
                                                project_id=project_id)

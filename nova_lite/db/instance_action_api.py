@@ -36,6 +36,7 @@ def action_get_by_instance(instance_uuid):
             .order_by(models.InstanceAction.id.desc())))
 
 
+@db_api.retry_on_conflict
 def action_event_start(instance_uuid, request_id, event, host,
                        start_time=None):
     with db_api.transaction() as session:
@@ -52,6 +53,7 @@ def action_event_start(instance_uuid, request_id, event, host,
         return row
 
 
+@db_api.retry_on_conflict
 def action_event_finish(instance_uuid, request_id, event, result,
                         traceback=None, details=None):
     with db_api.transaction() as session:

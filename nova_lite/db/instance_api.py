@@ -35,8 +35,9 @@ def instance_create(values, metadata=None):
         return row
 
 
+@db_api.retry_on_conflict
 def instance_get_by_uuid(uuid, read_deleted='no'):
-    with db_api.transaction() as session:
+    with db_api.reader() as session:
         row = session.scalars(_instance_query(read_deleted)
                               .filter_by(uuid=uuid)).first()
         if row is None:
@@ -54,13 +55,14 @@ def instance_get_all(filters=None, limit=None, marker=None, sort_keys=None,
 
     :raises: MarkerNotFound, InvalidSortKey, InvalidInput
     """
-    with db_api.transaction() as session:
+    with db_api.reader() as session:
         return instance_list_api.instance_get_all(
             session, filters=filters, limit=limit, marker=marker,
             sort_keys=sort_keys, sort_dirs=sort_dirs,
             read_deleted=read_deleted)
 
 
+@db_api.retry_on_conflict
 def instance_update(uuid, values, expected=None):
     """Update an instance, optionally only if some columns hold values.
 
@@ -152,6 +154,7 @@ def _set_metadata(session, row, metadata):
     session.flush()
 
 
+@db_api.retry_on_conflict
 def instance_destroy(uuid):
     """Soft-delete an instance and everything only it used.
 
@@ -290,6 +293,7 @@ def instance_usage_by_project(project_id, user_id=None):
 
 # ---- faults ----------------------------------------------------------------
 
+@db_api.retry_on_conflict
 def instance_fault_create(values):
     with db_api.transaction() as session:
         row = models.InstanceFault(**values)

@@ -14,9 +14,9 @@ expression searched in the column's text (REGEXP on sqlite and MariaDB,
 
 import datetime
 
+from oslo_db import exception as db_exc
 from oslo_utils import strutils
 import sqlalchemy as sa
-from sqlalchemy import exc as sa_exc
 from sqlalchemy import orm
 
 from nova_lite.db import models
@@ -350,11 +350,10 @@ def instance_get_all(session, filters=None, limit=None, marker=None,
         query = query.limit(limit)
     try:
         rows = list(session.scalars(query))
-    except (sa_exc.DataError, sa_exc.ProgrammingError,
-            sa_exc.OperationalError) as err:
+    except db_exc.DBError as err:
         # NOTE: the API checks patterns with Python's re; the database's
         # dialect may still refuse one. That is the caller's error.
-        text = str(err.orig).lower()
+        text = str(err).lower()
         if any(word in text for word in ('regex', 'regular expression',
                                          'user-defined function')):
             raise exception.InvalidInput(

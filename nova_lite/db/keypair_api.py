@@ -1,7 +1,7 @@
 """The database door of key pairs."""
 
+from oslo_db import exception as db_exc
 import sqlalchemy as sa
-from sqlalchemy import exc as sa_exc
 
 from nova_lite.db import api as db_api
 from nova_lite.db import models
@@ -18,7 +18,7 @@ def key_pair_create(values):
         session.add(row)
         try:
             session.flush()
-        except sa_exc.IntegrityError:
+        except db_exc.DBDuplicateEntry:
             raise exception.KeyPairExists(key_name=values['name'])
         return row
 

@@ -4,26 +4,17 @@ Instances are soft-deleted (``deleted`` = their id) so that
 ``changes-since`` can report deletions; everything else is removed for good.
 """
 
-import datetime
-
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-
-def _now():
-    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+from nova_lite import sql
 
 
 class Base(orm.DeclarativeBase):
     pass
 
 
-class TimestampMixin:
-    created_at = sa.Column(sa.DateTime, default=_now, nullable=False)
-    updated_at = sa.Column(sa.DateTime, onupdate=_now)
-
-
-class Service(Base, TimestampMixin):
+class Service(Base, sql.TimestampMixin):
     __tablename__ = 'services'
     __table_args__ = (
         sa.UniqueConstraint('host', 'binary',
@@ -42,7 +33,7 @@ class Service(Base, TimestampMixin):
     version = sa.Column(sa.Integer, nullable=False, default=0)
 
 
-class ComputeNode(Base, TimestampMixin):
+class ComputeNode(Base, sql.TimestampMixin):
     __tablename__ = 'compute_nodes'
     __table_args__ = (
         sa.UniqueConstraint('host', 'hypervisor_hostname',
@@ -85,10 +76,10 @@ class Allocation(Base):
     consumer_id = sa.Column(sa.String(36), nullable=False)
     resource_class = sa.Column(sa.String(64), nullable=False)
     used = sa.Column(sa.Integer, nullable=False)
-    created_at = sa.Column(sa.DateTime, default=_now, nullable=False)
+    created_at = sa.Column(sa.DateTime, default=sql.now, nullable=False)
 
 
-class Flavor(Base, TimestampMixin):
+class Flavor(Base, sql.TimestampMixin):
     __tablename__ = 'flavors'
     id = sa.Column(sa.Integer, primary_key=True)
     flavorid = sa.Column(sa.String(255), nullable=False, unique=True)
@@ -109,7 +100,7 @@ class Flavor(Base, TimestampMixin):
         'FlavorProject', cascade='all, delete-orphan', lazy='selectin')
 
 
-class FlavorExtraSpec(Base, TimestampMixin):
+class FlavorExtraSpec(Base, sql.TimestampMixin):
     __tablename__ = 'flavor_extra_specs'
     __table_args__ = (
         sa.UniqueConstraint('flavor_id', 'key',
@@ -122,7 +113,7 @@ class FlavorExtraSpec(Base, TimestampMixin):
     value = sa.Column(sa.String(255))
 
 
-class FlavorProject(Base, TimestampMixin):
+class FlavorProject(Base, sql.TimestampMixin):
     __tablename__ = 'flavor_projects'
     __table_args__ = (
         sa.UniqueConstraint('flavor_id', 'project_id',
@@ -134,7 +125,7 @@ class FlavorProject(Base, TimestampMixin):
     project_id = sa.Column(sa.String(255), nullable=False)
 
 
-class KeyPair(Base, TimestampMixin):
+class KeyPair(Base, sql.TimestampMixin):
     __tablename__ = 'key_pairs'
     __table_args__ = (
         sa.UniqueConstraint('user_id', 'name',
@@ -148,7 +139,7 @@ class KeyPair(Base, TimestampMixin):
     type = sa.Column(sa.String(16), nullable=False, default='ssh')
 
 
-class Instance(Base, TimestampMixin):
+class Instance(Base, sql.TimestampMixin):
     __tablename__ = 'instances'
     __table_args__ = (
         sa.Index('instances_project_id_deleted_idx', 'project_id', 'deleted'),
@@ -219,7 +210,7 @@ class Instance(Base, TimestampMixin):
         foreign_keys='Tag.resource_id', order_by='Tag.tag')
 
 
-class InstanceMetadata(Base, TimestampMixin):
+class InstanceMetadata(Base, sql.TimestampMixin):
     __tablename__ = 'instance_metadata'
     __table_args__ = (
         sa.UniqueConstraint('instance_uuid', 'key',
@@ -242,10 +233,10 @@ class InstanceFault(Base):
     message = sa.Column(sa.String(255))
     details = sa.Column(sa.Text)
     host = sa.Column(sa.String(255))
-    created_at = sa.Column(sa.DateTime, default=_now, nullable=False)
+    created_at = sa.Column(sa.DateTime, default=sql.now, nullable=False)
 
 
-class InstanceAction(Base, TimestampMixin):
+class InstanceAction(Base, sql.TimestampMixin):
     __tablename__ = 'instance_actions'
     __table_args__ = (
         sa.Index('instance_actions_instance_uuid_idx', 'instance_uuid'),
@@ -257,18 +248,18 @@ class InstanceAction(Base, TimestampMixin):
     request_id = sa.Column(sa.String(255))
     user_id = sa.Column(sa.String(255))
     project_id = sa.Column(sa.String(255))
-    start_time = sa.Column(sa.DateTime, default=_now)
+    start_time = sa.Column(sa.DateTime, default=sql.now)
     finish_time = sa.Column(sa.DateTime)
     message = sa.Column(sa.String(255))
 
 
-class InstanceActionEvent(Base, TimestampMixin):
+class InstanceActionEvent(Base, sql.TimestampMixin):
     __tablename__ = 'instance_actions_events'
     id = sa.Column(sa.Integer, primary_key=True)
     action_id = sa.Column(sa.Integer, sa.ForeignKey('instance_actions.id'),
                           nullable=False, index=True)
     event = sa.Column(sa.String(255))
-    start_time = sa.Column(sa.DateTime, default=_now)
+    start_time = sa.Column(sa.DateTime, default=sql.now)
     finish_time = sa.Column(sa.DateTime)
     result = sa.Column(sa.String(255))
     traceback = sa.Column(sa.Text)
@@ -276,7 +267,7 @@ class InstanceActionEvent(Base, TimestampMixin):
     details = sa.Column(sa.Text)
 
 
-class RequestSpec(Base, TimestampMixin):
+class RequestSpec(Base, sql.TimestampMixin):
     __tablename__ = 'request_specs'
     id = sa.Column(sa.Integer, primary_key=True)
     instance_uuid = sa.Column(sa.String(36), nullable=False, unique=True)
@@ -285,7 +276,7 @@ class RequestSpec(Base, TimestampMixin):
 
 # ---- networks and their addresses (nova-lite's nova-network) ---------------
 
-class Network(Base, TimestampMixin):
+class Network(Base, sql.TimestampMixin):
     """An IPv4 network: one L2 segment across every host, a Linux bridge
     on each.
 
@@ -326,7 +317,7 @@ class Network(Base, TimestampMixin):
     deleted_at = sa.Column(sa.DateTime)
 
 
-class TunnelEndpoint(Base, TimestampMixin):
+class TunnelEndpoint(Base, sql.TimestampMixin):
     """A host's VXLAN tunnel address (Neutron's ``ml2_vxlan_endpoints``)."""
     __tablename__ = 'tunnel_endpoints'
     __table_args__ = (
@@ -337,7 +328,7 @@ class TunnelEndpoint(Base, TimestampMixin):
     ip_address = sa.Column(sa.String(64), nullable=False)
 
 
-class VirtualInterface(Base, TimestampMixin):
+class VirtualInterface(Base, sql.TimestampMixin):
     """One NIC of an instance on a network; ``address`` is its MAC.
 
     ``held_by_host`` is set when the instance was deleted while its
@@ -364,7 +355,7 @@ class VirtualInterface(Base, TimestampMixin):
                                  order_by='FixedIp.id')
 
 
-class FixedIp(Base, TimestampMixin):
+class FixedIp(Base, sql.TimestampMixin):
     """An IPv4 address of a network held by one VIF.
 
     A row exists only while the address is allocated: the unique key on
@@ -397,7 +388,7 @@ class Tag(Base):
     tag = sa.Column(sa.String(80), primary_key=True)
 
 
-class Quota(Base, TimestampMixin):
+class Quota(Base, sql.TimestampMixin):
     """A project's limit of one resource, set by an admin; without a row
     the ``[quota]`` default applies."""
     __tablename__ = 'quotas'
@@ -411,9 +402,24 @@ class Quota(Base, TimestampMixin):
     hard_limit = sa.Column(sa.Integer, nullable=False)
 
 
+class QuotaClass(Base, sql.TimestampMixin):
+    """A quota class's limit of one resource (os-quota-class-sets); the
+    ``default`` class's rows are the defaults of every project, over
+    ``[quota]``."""
+    __tablename__ = 'quota_classes'
+    __table_args__ = (
+        sa.UniqueConstraint('class_name', 'resource',
+                            name='uniq_quota_classes0class_name0resource'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    class_name = sa.Column(sa.String(255), nullable=False)
+    resource = sa.Column(sa.String(255), nullable=False)
+    hard_limit = sa.Column(sa.Integer, nullable=False)
+
+
 # ---- resize: migrations -----------------------------------------------------
 
-class Migration(Base, TimestampMixin):
+class Migration(Base, sql.TimestampMixin):
     """One move of an instance between hosts (a resize, a cold or live
     migration, an evacuation), Nova's
     ``migrations`` table; ``deleted`` is the row's id once deleted."""
@@ -453,7 +459,7 @@ class Migration(Base, TimestampMixin):
 
 # ---- host aggregates (and through them, availability zones) ----------------
 
-class Aggregate(Base, TimestampMixin):
+class Aggregate(Base, sql.TimestampMixin):
     """A named group of compute hosts with metadata, for admins only.
 
     Removed for good on delete (Nova refuses to delete one with hosts, so
@@ -472,7 +478,7 @@ class Aggregate(Base, TimestampMixin):
         order_by='AggregateMetadata.key')
 
 
-class AggregateHost(Base, TimestampMixin):
+class AggregateHost(Base, sql.TimestampMixin):
     """A compute host (a service's host name) in an aggregate."""
     __tablename__ = 'aggregate_hosts'
     __table_args__ = (
@@ -487,7 +493,7 @@ class AggregateHost(Base, TimestampMixin):
     host = sa.Column(sa.String(255), nullable=False)
 
 
-class AggregateMetadata(Base, TimestampMixin):
+class AggregateMetadata(Base, sql.TimestampMixin):
     """One key of an aggregate's metadata."""
     __tablename__ = 'aggregate_metadata'
     __table_args__ = (
@@ -505,7 +511,7 @@ class AggregateMetadata(Base, TimestampMixin):
 
 # ---- server groups ---------------------------------------------------------
 
-class InstanceGroup(Base, TimestampMixin):
+class InstanceGroup(Base, sql.TimestampMixin):
     """A server group: one policy (and its rules) over its members."""
 
     __tablename__ = 'instance_groups'
@@ -530,7 +536,7 @@ class InstanceGroup(Base, TimestampMixin):
         order_by='InstanceGroupMember.id')
 
 
-class InstanceGroupMember(Base, TimestampMixin):
+class InstanceGroupMember(Base, sql.TimestampMixin):
     __tablename__ = 'instance_group_member'
     __table_args__ = (
         sa.UniqueConstraint('instance_uuid',
@@ -542,3 +548,28 @@ class InstanceGroupMember(Base, TimestampMixin):
         sa.Integer, sa.ForeignKey('instance_groups.id', ondelete='CASCADE'),
         nullable=False)
     instance_uuid = sa.Column(sa.String(36), nullable=False)
+
+
+class TaskLog(Base, sql.TimestampMixin):
+    """One run of a periodic task on one host for one period (Nova's
+    task_log: the instance usage audit writes it)."""
+
+    __tablename__ = 'task_log'
+    __table_args__ = (
+        sa.UniqueConstraint(
+            'task_name', 'host', 'period_beginning', 'period_ending',
+            name='uniq_task_log0task_name0host0period_beginning0'
+                 'period_ending'),
+        sa.Index('ix_task_log_period_beginning', 'period_beginning'),
+        sa.Index('ix_task_log_period_ending', 'period_ending'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    task_name = sa.Column(sa.String(255), nullable=False)
+    # NOTE: RUNNING, then DONE (Nova's words).
+    state = sa.Column(sa.String(255), nullable=False)
+    host = sa.Column(sa.String(255), nullable=False)
+    period_beginning = sa.Column(sa.DateTime, nullable=False)
+    period_ending = sa.Column(sa.DateTime, nullable=False)
+    message = sa.Column(sa.String(255), nullable=False)
+    task_items = sa.Column(sa.Integer(), default=0)
+    errors = sa.Column(sa.Integer(), default=0)

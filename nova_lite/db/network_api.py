@@ -18,10 +18,10 @@ import datetime
 import ipaddress
 import random
 
+from oslo_db import exception as db_exc
 from oslo_log import log as logging
 from oslo_utils import uuidutils
 import sqlalchemy as sa
-from sqlalchemy import exc as sa_exc
 
 from nova_lite import conf
 from nova_lite.db import api as db_api
@@ -132,7 +132,7 @@ def network_create(values, segments=None):
     for _attempt in range(CONF.network.allocate_retries):
         try:
             return _network_create_once(values, segments)
-        except sa_exc.IntegrityError:
+        except db_exc.DBDuplicateEntry:
             # NOTE: another create took the same label or segment between
             # our read and our insert; read again to say which.
             if _live_network(label=values['label']) is not None:
@@ -305,7 +305,7 @@ def tunnel_endpoint_set(host, ip_address):
                     row.ip_address = ip_address
                 session.flush()
                 return row
-        except sa_exc.IntegrityError:
+        except db_exc.DBDuplicateEntry:
             # NOTE: the same host registering twice at once; read again.
             continue
     raise exception.InternalError(
@@ -398,7 +398,7 @@ def virtual_interface_allocate(instance_uuid, network_id, address=None):
     for attempt in range(1, attempts + 1):
         try:
             return _allocate_once(instance_uuid, network_id, address)
-        except sa_exc.IntegrityError as error:
+        except db_exc.DBDuplicateEntry as error:
             # NOTE: someone committed the same address (or MAC) between our
             # read and our insert; the unique keys refused the second one.
             if address is not None:
@@ -408,7 +408,7 @@ def virtual_interface_allocate(instance_uuid, network_id, address=None):
                         address=address, instance_uuid=holder)
             LOG.debug('Address allocation for %s on network %s lost a race '
                       '(attempt %d of %d): %s', instance_uuid, network_id,
-                      attempt, attempts, error.orig)
+                      attempt, attempts, error.inner_exception)
     raise exception.DBRetryExhausted(
         reason='address allocation on network %s lost %d races'
                % (network_id, attempts))

@@ -15,6 +15,7 @@ def request_spec_create(instance_uuid, spec):
         return row
 
 
+@db_api.retry_on_conflict
 def request_spec_get(instance_uuid):
     with db_api.transaction() as session:
         row = session.scalars(sa.select(models.RequestSpec)
@@ -33,6 +34,7 @@ def request_spec_get_all_by_instance_uuids(instance_uuids):
                     list(instance_uuids)))))
 
 
+@db_api.retry_on_conflict
 def request_spec_update(instance_uuid, spec):
     with db_api.transaction() as session:
         session.execute(sa.update(models.RequestSpec)

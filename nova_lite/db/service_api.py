@@ -4,6 +4,7 @@ by uuid, and removing a compute host for good.
 Like every ``db/*_api.py`` module it answers with detached rows.
 """
 
+from oslo_db import exception as db_exc
 import sqlalchemy as sa
 
 from nova_lite.db import api as db_api
@@ -12,11 +13,17 @@ from nova_lite import exception
 
 
 def service_create(values):
-    with db_api.transaction() as session:
-        row = models.Service(**values)
-        session.add(row)
-        session.flush()
-        return row
+    """:raises: ServiceExists: one of that host and binary is recorded
+    (another worker process of the same service made it first)."""
+    try:
+        with db_api.transaction() as session:
+            row = models.Service(**values)
+            session.add(row)
+            session.flush()
+            return row
+    except db_exc.DBDuplicateEntry as error:
+        raise exception.ServiceExists(host=values.get('host'),
+                                      binary=values.get('binary')) from error
 
 
 def service_get_by_host_and_binary(host, binary):

@@ -42,9 +42,10 @@ class Instance(base.NovaObject, base.TimestampedObject):
     * 1.1 - network_info: the instance's VIFs (Nova's info cache)
     * 1.2 - tags: the server's tags (read-only here; written through the
       tag functions of the database API)
+    * 1.3 - save(expected_host=): a save guarded on the host too
     """
 
-    VERSION = '1.2'
+    VERSION = '1.3'
 
     fields = dict(base.TimestampedObject.fields, **{
         'id': fields.IntegerField(),
@@ -175,13 +176,16 @@ class Instance(base.NovaObject, base.TimestampedObject):
         self._from_row(self._context, row, self)
 
     @base.remotable
-    def save(self, expected_task_state=None, expected_vm_state=None):
+    def save(self, expected_task_state=None, expected_vm_state=None,
+             expected_host=None):
         """Write the changed fields.
 
         :param expected_task_state: task state(s) the row must still hold,
             else UnexpectedTaskStateError (or the Deleting variant when a
             delete got there first) and nothing is written.
         :param expected_vm_state: the same for vm_state.
+        :param expected_host: the host(s) the row must still have (a list;
+            ``[None]``: none yet), else UnexpectedTaskStateError.
         """
         values = self._db_values()
         if 'metadata' in self.obj_what_changed():
@@ -193,6 +197,8 @@ class Instance(base.NovaObject, base.TimestampedObject):
             expected['task_state'] = expected_task_state
         if expected_vm_state is not None:
             expected['vm_state'] = expected_vm_state
+        if expected_host is not None:
+            expected['host'] = expected_host
         row = instance_db.instance_update(self.uuid, values,
                                           expected=expected or None)
         had_fault = self.obj_attr_is_set('fault')

@@ -1,7 +1,13 @@
 """Host states: what the scheduler knows of each compute node per request."""
 
+import datetime
+import functools
+import threading
+import time
+
 from oslo_log import log as logging
 from oslo_serialization import jsonutils
+from oslo_utils import timeutils
 
 from nova_lite import conf
 from nova_lite.db import compute_node_api as node_db
@@ -37,6 +43,18 @@ def aggregates_by_host(context):
         for host in aggregate.hosts:
             by_host.setdefault(host, []).append(aggregate)
     return by_host
+
+
+@functools.lru_cache(maxsize=256)
+def _host_capabilities(hypervisor_type, cpu_info_text):
+    """``(cpu_info dict, supported instances)`` of a node.
+
+    NOTE: memoised: a thousand hosts report a handful of distinct
+    cpu_info texts, and parsing them per host per request was a tenth of
+    a decision. The dict is shared between host states: read it only.
+    """
+    cpu_info = _load_cpu_info(cpu_info_text)
+    return cpu_info, _supported_instances(hypervisor_type, cpu_info)
 
 
 def _load_cpu_info(text):
@@ -97,9 +115,8 @@ class HostState:
         self.capacity = dict(node_db.capacity_of(compute_node))
         self.used = {rc: int((usage or {}).get(rc, 0))
                      for rc in utils.RESOURCE_CLASSES}
-        self.cpu_info = _load_cpu_info(compute_node.cpu_info)
-        self.supported_instances = _supported_instances(
-            self.hypervisor_type, self.cpu_info)
+        self.cpu_info, self.supported_instances = _host_capabilities(
+            self.hypervisor_type, compute_node.cpu_info)
         self.availability_zone = availability_zone
         # NOTE: uuids of the request's server group's members that hold a
         # claim here; set by set_group_members.
@@ -130,17 +147,26 @@ class HostState:
         return {rc: self.capacity.get(rc, 0) - self.used.get(rc, 0)
                 for rc in utils.RESOURCE_CLASSES}
 
+    # NOTE: the weighers read these once per host per request; no dict.
     @property
     def free_ram_mb(self):
-        return self.free['MEMORY_MB']
+        return self.capacity['MEMORY_MB'] - self.used['MEMORY_MB']
 
     @property
     def free_vcpus(self):
-        return self.free['VCPU']
+        return self.capacity['VCPU'] - self.used['VCPU']
 
     @property
     def free_disk_gb(self):
-        return self.free['DISK_GB']
+        return self.capacity['DISK_GB'] - self.used['DISK_GB']
+
+    def copy(self):
+        """A copy for one request: it shares ``used`` with this state, so
+        a claim counted on it is seen by the requests that reuse this
+        state, but has its own group members and attributes."""
+        clone = object.__new__(HostState)
+        clone.__dict__.update(self.__dict__)
+        return clone
 
     def consume(self, resources):
         """Count a claim made on this host for the rest of the request."""
@@ -154,37 +180,91 @@ class HostState:
 
 
 class HostManager:
-    """Reads the state of every compute node in a fixed number of queries."""
+    """Reads the state of every compute node in a fixed number of queries,
+    or reuses a recent read (``[filter_scheduler] host_state_max_age``)."""
+
+    def __init__(self):
+        # NOTE: (monotonic time of the read, [HostState]); requests get
+        # copies, so one request's group members never reach another.
+        self._snapshot = None
+        self._lock = threading.Lock()
 
     def get_host_states(self, context):
+        """One :class:`HostState` per compute node, ordered by node id,
+        for one request: read now, or copied from a read younger than
+        ``[filter_scheduler] host_state_max_age``.
+
+        :returns: a list of HostState.
+        """
+        max_age = CONF.filter_scheduler.host_state_max_age
+        if not max_age:
+            return self.read_host_states(context)
+        snapshot = self._snapshot
+        if snapshot is None or time.monotonic() - snapshot[0] >= max_age:
+            # NOTE: one reader at a time; the requests that waited for it
+            # use what it read.
+            with self._lock:
+                snapshot = self._snapshot
+                if (snapshot is None or
+                        time.monotonic() - snapshot[0] >= max_age):
+                    started = time.monotonic()
+                    snapshot = (started, self.read_host_states(context))
+                    self._snapshot = snapshot
+        return [state.copy() for state in snapshot[1]]
+
+    def read_host_states(self, context):
         """One :class:`HostState` per compute node, ordered by node id.
 
-        A fixed number of queries whatever the number of hosts: compute
-        nodes, compute services, allocation usages, aggregates (with their
-        hosts and metadata). A node without a compute service
+        Two queries whatever the number of hosts: compute nodes with
+        their compute service and allocation sums (one query, plain rows:
+        ``compute_node_api.host_state_rows``), and the aggregates (with
+        their hosts and metadata). A node without a compute service
         record is kept (as down) so an explanation can name it.
 
         :returns: a list of HostState.
         """
-        nodes = objects.ComputeNodeList.get_all(context)
-        services = {service.host: service for service in
-                    objects.ServiceList.get_all(
-                        context, binary=service_obj.COMPUTE_BINARY)}
-        usages = node_db.allocation_usages()
+        now = timeutils.utcnow()
+        down_time = datetime.timedelta(seconds=CONF.service_down_time)
+        rows = node_db.host_state_rows(service_obj.COMPUTE_BINARY,
+                                       now - down_time, now + down_time)
         host_aggregates = aggregates_by_host(context)
         states = []
-        for node in nodes:
-            service = services.get(node.host)
-            if service is None:
+        for row in rows:
+            service = None
+            if row.service_id is None:
                 LOG.warning('Compute node %s has no %s service record',
-                            node.hypervisor_hostname,
+                            row.hypervisor_hostname,
                             service_obj.COMPUTE_BINARY)
-            aggregates = host_aggregates.get(node.host, [])
-            state = HostState(node, service, usages.get(node.id),
-                              availability_zone_of(node.host, aggregates))
+            else:
+                service = ServiceView(row)
+            aggregates = host_aggregates.get(row.host, [])
+            state = HostState(row, service, {
+                'VCPU': row.VCPU_used, 'MEMORY_MB': row.MEMORY_MB_used,
+                'DISK_GB': row.DISK_GB_used},
+                availability_zone_of(row.host, aggregates))
             state.aggregates = aggregates
             states.append(state)
         return states
+
+
+class ServiceView:
+    """The compute service of a host as the filters need it, from a row
+    of ``host_state_rows``; up by ``objects.Service.is_up``'s rule (a
+    recent enough sign of life, not forced down) when the rows were
+    read."""
+
+    __slots__ = ('id', 'disabled', 'disabled_reason', 'forced_down',
+                 '_up')
+
+    def __init__(self, row):
+        self.id = row.service_id
+        self.disabled = bool(row.service_disabled)
+        self.disabled_reason = row.service_disabled_reason
+        self.forced_down = bool(row.service_forced_down)
+        self._up = bool(row.service_seen) and not self.forced_down
+
+    def is_up(self):
+        return self._up
 
 
 def set_group_members(host_states, spec_obj):

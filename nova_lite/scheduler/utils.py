@@ -1,9 +1,8 @@
 """Scheduler helpers: what a request asks for, and loading plugins by name."""
 
-import importlib
-from importlib import metadata
-
 from oslo_log import log as logging
+from stevedore import driver
+from stevedore import exception as stevedore_exception
 
 from nova_lite import exception
 
@@ -64,48 +63,30 @@ def resources_from_spec(spec_obj):
     return {rc: amount for rc, amount in resources.items() if amount > 0}
 
 
-def load_plugins(kind, namespace, names, builtins):
-    """Instantiate plugins by name, in the given order.
+def load_plugins(kind, namespace, names):
+    """Instantiate plugins by their entry point names, in the given order.
 
-    A name is looked up among the ``namespace`` entry points first (so a
-    deployment can add its own), then in ``builtins`` (name ->
-    ``module:Class``), which keeps a source tree without installed
-    metadata working; a name with a colon is taken as ``module:Class``.
+    NOTE: stevedore finds them among the ``namespace`` entry points (see
+    setup.cfg), so a deployment adds its own by installing a package
+    that declares one; there is no table to keep in step.
 
-    :raises: SchedulerPluginNotFound for an unknown name.
+    :raises: SchedulerPluginNotFound for a name that is not an entry
+        point of ``namespace`` or whose code does not import.
     :returns: a list of plugin instances.
     """
-    try:
-        entry_points = {ep.name: ep for ep in
-                        metadata.entry_points(group=namespace)}
-    except Exception:  # NOTE: broken metadata must not stop the scheduler.
-        LOG.exception('Could not read the %s entry points', namespace)
-        entry_points = {}
     plugins = []
     for name in names:
         name = name.strip()
         if not name:
             continue
-        if name in entry_points:
-            try:
-                cls = entry_points[name].load()
-            except ImportError:
-                LOG.warning('Entry point %s of %s does not import; trying '
-                            'the built-in table', name, namespace)
-                cls = None
-        else:
-            cls = None
-        if cls is None:
-            path = builtins.get(name, name if ':' in name else None)
-            if path is None:
-                raise exception.SchedulerPluginNotFound(
-                    kind=kind, name=name, namespace=namespace)
-            module_name, _sep, class_name = path.partition(':')
-            try:
-                cls = getattr(importlib.import_module(module_name),
-                              class_name)
-            except (ImportError, AttributeError):
-                raise exception.SchedulerPluginNotFound(
-                    kind=kind, name=name, namespace=namespace)
-        plugins.append(cls())
+        try:
+            manager = driver.DriverManager(namespace, name,
+                                           invoke_on_load=True)
+        except (stevedore_exception.NoMatches, ImportError,
+                AttributeError) as error:
+            LOG.error('Scheduler %s %s cannot be loaded from %s: %s', kind,
+                      name, namespace, error)
+            raise exception.SchedulerPluginNotFound(
+                kind=kind, name=name, namespace=namespace) from error
+        plugins.append(manager.driver)
     return plugins

@@ -1,9 +1,10 @@
 """ComputeDriver: the contract between the compute manager and a hypervisor."""
 
-import importlib
-import importlib.metadata
+import os
 
 from oslo_log import log as logging
+from stevedore import driver as stevedore_driver
+from stevedore import exception as stevedore_exception
 
 from nova_lite.conf import CONF
 from nova_lite import exception
@@ -11,17 +12,6 @@ from nova_lite import exception
 LOG = logging.getLogger(__name__)
 
 DRIVER_NAMESPACE = 'nova_lite.compute.drivers'
-
-# NOTE: mirrors the entry points in setup.cfg so that a source tree that was
-# never pip-installed (tests, a first run from a checkout) still finds the
-# drivers. The entry points win when both exist.
-BUILTIN_DRIVERS = {
-    'fake': 'nova_lite.virt.fake:FakeDriver',
-    'libvirt': 'nova_lite.virt.libvirt.driver:LibvirtDriver',
-    # NOTE: Nova's spellings, so a nova.conf's compute_driver works as is.
-    'fake.FakeDriver': 'nova_lite.virt.fake:FakeDriver',
-    'libvirt.LibvirtDriver': 'nova_lite.virt.libvirt.driver:LibvirtDriver',
-}
 
 
 class InstanceInfo:
@@ -113,6 +103,17 @@ class ComputeDriver:
     def list_instance_uuids(self):
         """:returns: the uuids of all guests on the hypervisor."""
         raise NotImplementedError()
+
+    def list_guest_names(self):
+        """:returns: ``{uuid: name}`` of all guests on the hypervisor,
+        ours or not."""
+        raise NotImplementedError()
+
+    def instances_path(self):
+        """:returns: the directory under which this driver keeps a
+        directory per instance, named after its uuid (Nova's
+        ``$state_path/instances``)."""
+        return os.path.join(CONF.state_path, 'instances')
 
     def instance_exists(self, instance):
         """:returns: True when the hypervisor has a guest for ``instance``."""
@@ -234,6 +235,34 @@ class ComputeDriver:
 
         :raises InstanceNotFoundOnHypervisor: no such guest.
         :raises ConsoleNotAvailable: the guest has no console log.
+        """
+        raise NotImplementedError()
+
+    def get_diagnostics(self, instance):
+        """:returns: the running guest's counters as a flat dict, in the
+            driver's own words (Nova's shape before microversion 2.48),
+            e.g. ``cpu0_time``, ``memory``, ``vda_read``, ``<tap>_rx``.
+
+        :raises InstanceNotFoundOnHypervisor: no such guest.
+        """
+        raise NotImplementedError()
+
+    def get_instance_diagnostics(self, instance):
+        """:returns: the running guest's figures in the standard shape
+            (microversion 2.48), a dict: ``state`` (a power state name),
+            ``driver``, ``hypervisor``, ``hypervisor_os``, ``uptime``
+            (seconds since launch), ``config_drive``, ``num_cpus``,
+            ``num_nics``, ``num_disks``, ``memory_details`` {``maximum``,
+            ``used``} (MiB), ``cpu_details`` [{``id``, ``time`` (ns),
+            ``utilisation``}], ``nic_details`` [{``mac_address``,
+            ``rx_octets``, ``rx_errors``, ``rx_drop``, ``rx_packets``,
+            ``rx_rate``, ``tx_octets``, ``tx_errors``, ``tx_drop``,
+            ``tx_packets``, ``tx_rate``}] and ``disk_details``
+            [{``read_bytes``, ``read_requests``, ``write_bytes``,
+            ``write_requests``, ``errors_count``}]; a figure the
+            hypervisor does not tell is None.
+
+        :raises InstanceNotFoundOnHypervisor: no such guest.
         """
         raise NotImplementedError()
 
@@ -452,13 +481,6 @@ class ComputeDriver:
         raise NotImplementedError()
 
 
-def _driver_class_path(name):
-    for entry_point in importlib.metadata.entry_points(group=DRIVER_NAMESPACE):
-        if entry_point.name == name:
-            return entry_point.value
-    return BUILTIN_DRIVERS.get(name)
-
-
 def load_compute_driver(virtapi, driver_name=None, image_api=None):
     """Load and instantiate a virt driver by name.
 
@@ -473,14 +495,13 @@ def load_compute_driver(virtapi, driver_name=None, image_api=None):
         imported.
     """
     name = driver_name or CONF.compute_driver
-    path = _driver_class_path(name)
-    if path is None:
-        raise exception.VirtDriverNotFound(name=name)
-    module_name, _, class_name = path.partition(':')
     try:
-        cls = getattr(importlib.import_module(module_name), class_name)
-    except (ImportError, AttributeError) as e:
-        LOG.error('Virt driver %s (%s) cannot be imported: %s', name, path, e)
-        raise exception.VirtDriverNotFound(name=name) from e
-    LOG.info('Loading virt driver %s (%s)', name, path)
-    return cls(virtapi, image_api=image_api)
+        manager = stevedore_driver.DriverManager(DRIVER_NAMESPACE, name)
+    except (stevedore_exception.NoMatches, ImportError,
+            AttributeError) as error:
+        LOG.error('Virt driver %s cannot be loaded from the %s entry '
+                  'points: %s', name, DRIVER_NAMESPACE, error)
+        raise exception.VirtDriverNotFound(name=name) from error
+    LOG.info('Loading virt driver %s (%s)', name,
+             manager.extensions[0].entry_point.value)
+    return manager.driver(virtapi, image_api=image_api)

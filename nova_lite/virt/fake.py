@@ -5,6 +5,7 @@ import json
 import os
 import tempfile
 import threading
+import time
 
 from oslo_log import log as logging
 
@@ -13,6 +14,7 @@ from nova_lite import exception
 from nova_lite.states import power_state
 from nova_lite.states import task_states
 from nova_lite import utils
+from nova_lite.virt import configdrive
 from nova_lite.virt import driver
 
 LOG = logging.getLogger(__name__)
@@ -38,12 +40,21 @@ class FakeInstance:
         self.state = state
         self.console = collections.deque(maxlen=MAX_CONSOLE_LINES)
         self.rescued = False
+        self.booted_at = None
 
     def boot(self):
         """Start (again): RUNNING, and the boot lines on the console."""
         self.state = power_state.RUNNING
+        self.booted_at = time.monotonic()
+        # NOTE: a few lines per boot, as a real guest prints many: clients
+        # (tempest among them) check that a log without a limit is longer
+        # than one cut at a few lines.
         self.console.append('FAKE CONSOLE OUTPUT of instance %s: booting %s'
                             % (self.uuid, self.name))
+        self.console.append('fake firmware: booting from the root disk')
+        self.console.append('fake kernel: booting with %s vCPUs and %s MiB'
+                            % (getattr(self.flavor, 'vcpus', '?'),
+                               getattr(self.flavor, 'memory_mb', '?')))
         self.console.append('%s uuid=%s' % (READY_MARKER, self.uuid))
 
     def halt(self, clean):
@@ -122,6 +133,10 @@ class FakeDriver(driver.ComputeDriver):
     def list_instance_uuids(self):
         with self._lock:
             return list(self._instances)
+
+    def list_guest_names(self):
+        with self._lock:
+            return {uuid: i.name for uuid, i in self._instances.items()}
 
     def _get(self, instance):
         try:
@@ -226,6 +241,95 @@ class FakeDriver(driver.ComputeDriver):
         with self._lock:
             lines = list(self._get(instance).console)
         return ''.join(line + '\n' for line in lines)
+
+    def _guest_figures(self, instance):
+        """(state name, seconds since boot, vcpus, memory MiB, NICs) of
+        the guest; its counters grow with its uptime, as a real guest's."""
+        with self._lock:
+            guest = self._get(instance)
+            state = guest.state
+            booted_at = guest.booted_at
+        uptime = int(time.monotonic() - booted_at) if booted_at else 0
+        flavor = instance.flavor
+        is_set = getattr(instance, 'obj_attr_is_set', None)
+        nics = (list(getattr(instance, 'network_info', None) or [])
+                if is_set is None or is_set('network_info') else [])
+        return (power_state.STATE_MAP[state], uptime, flavor.vcpus,
+                flavor.memory_mb, nics)
+
+    @staticmethod
+    def _fake_counters(uptime, index):
+        """Plausible counters of a quiet guest ``uptime`` seconds old."""
+        seconds = uptime + 1
+        return {'cpu_time': seconds * 10 ** 8 + index,
+                'rx': seconds * 1500, 'rx_packets': seconds * 3,
+                'tx': seconds * 500, 'tx_packets': seconds,
+                'read': seconds * 4096 + 262144, 'read_req': seconds + 112,
+                'write': seconds * 8192, 'write_req': seconds * 2}
+
+    def get_diagnostics(self, instance):
+        """The fake guest's counters in the libvirt driver's flat
+        words, one vCPU per flavor vCPU, disk ``vda``, a tap per NIC."""
+        _state, uptime, vcpus, memory_mb, nics = self._guest_figures(
+            instance)
+        counters = self._fake_counters(uptime, 0)
+        result = {'cpu%d_time' % i: counters['cpu_time'] + i
+                  for i in range(vcpus)}
+        result.update({'memory': memory_mb * 1024,
+                       'vda_read': counters['read'],
+                       'vda_read_req': counters['read_req'],
+                       'vda_write': counters['write'],
+                       'vda_write_req': counters['write_req'],
+                       'vda_errors': -1})
+        for vif in nics:
+            tap = ('tap' + vif['id'])[:14]
+            result.update({'%s_rx' % tap: counters['rx'],
+                           '%s_rx_drop' % tap: 0,
+                           '%s_rx_errors' % tap: 0,
+                           '%s_rx_packets' % tap: counters['rx_packets'],
+                           '%s_tx' % tap: counters['tx'],
+                           '%s_tx_drop' % tap: 0,
+                           '%s_tx_errors' % tap: 0,
+                           '%s_tx_packets' % tap: counters['tx_packets']})
+        return result
+
+    def get_instance_diagnostics(self, instance):
+        """The fake guest's figures in the standard shape: the flavor's
+        vCPUs and memory, one disk, a NIC per VIF."""
+        state, uptime, vcpus, memory_mb, nics = self._guest_figures(
+            instance)
+        counters = self._fake_counters(uptime, 0)
+        return {
+            'state': state,
+            'driver': 'fake',
+            'hypervisor': 'fake',
+            'hypervisor_os': 'fake-os',
+            'uptime': uptime,
+            'config_drive': configdrive.required_by(instance),
+            'num_cpus': vcpus,
+            'num_nics': len(nics),
+            'num_disks': 1,
+            'memory_details': {'maximum': memory_mb,
+                               'used': memory_mb // 2},
+            'cpu_details': [{'id': i, 'time': counters['cpu_time'] + i,
+                             'utilisation': 10}
+                            for i in range(vcpus)],
+            'nic_details': [{'mac_address': vif['address'],
+                             'rx_octets': counters['rx'], 'rx_errors': 0,
+                             'rx_drop': 0,
+                             'rx_packets': counters['rx_packets'],
+                             'rx_rate': None,
+                             'tx_octets': counters['tx'], 'tx_errors': 0,
+                             'tx_drop': 0,
+                             'tx_packets': counters['tx_packets'],
+                             'tx_rate': None}
+                            for vif in nics],
+            'disk_details': [{'read_bytes': counters['read'],
+                              'read_requests': counters['read_req'],
+                              'write_bytes': counters['write'],
+                              'write_requests': counters['write_req'],
+                              'errors_count': 0}],
+        }
 
     # ---- snapshot and rescue ----------------------------------------------
 

@@ -7,9 +7,9 @@ charset.
 
 import datetime
 
+from oslo_db import exception as db_exc
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import exc as sa_exc
 
 from nova_lite import conf
 from nova_lite.db import api as db_api
@@ -79,7 +79,7 @@ def test_0013_converts_latin1_tables_and_keeps_their_text(engine_on):
     _insert_quota(engine, 'café')
     # NOTE: what the API met before: the server refuses the text (strict
     # mode) and the request ended in a 500.
-    with pytest.raises(sa_exc.DBAPIError):
+    with pytest.raises(db_exc.DBError):
         _insert_quota(engine, BEYOND_LATIN1)
 
     migration.db_sync('0013')

@@ -7,11 +7,13 @@ drives libvirtd with ``virt_type = qemu``. The test guest is imported with
 address the test puts on the host so that it can ping the guests. Each
 test then works only through the API: boot with user_data and a key pair,
 read the marker from ``os-getConsoleOutput``, ping, stop/start, hard
-reboot, delete, and a build whose image fails its hash check.
+reboot, delete, log in over SSH with a key pair the API generated, and a
+build whose image fails its hash check.
 """
 
 import base64
 import os
+import shutil
 import subprocess
 
 import pytest
@@ -102,6 +104,35 @@ def _domain_state(server_id):
                           timeout=30).stdout.strip()
 
 
+def _check_diagnostics(cloud, server_id, flavor):
+    """GET /servers/{id}/diagnostics at 2.48 reads the running guest's
+    figures from libvirt: the flavor's vCPUs and memory, the root disk
+    the boot read, and the NIC the pings crossed."""
+    admin = client_mod.ApiClient(cloud.endpoint, 'admin', 'admin',
+                                 microversion='2.48')
+    diag = admin.get('/servers/%s/diagnostics' % server_id,
+                     expected=200).json()
+    assert (diag['driver'], diag['state'], diag['hypervisor']) == (
+        'libvirt', 'running', 'qemu')
+    assert diag['num_cpus'] == flavor['vcpus']
+    assert all(cpu['time'] > 0 for cpu in diag['cpu_details'])
+    assert diag['memory_details']['maximum'] == flavor['ram']
+    assert diag['config_drive'] is True
+    assert diag['num_disks'] >= 1
+    assert max(disk['read_bytes'] for disk in diag['disk_details']) > 0
+    assert max(disk['read_requests'] for disk in diag['disk_details']) > 0
+    assert diag['num_nics'] == 1
+    (nic,) = diag['nic_details']
+    assert nic['mac_address']
+    assert nic['rx_packets'] > 0 and nic['tx_packets'] > 0
+    assert nic['rx_octets'] > 0 and nic['tx_octets'] > 0
+    # NOTE: before 2.48, the driver's own flat words.
+    flat = client_mod.ApiClient(cloud.endpoint, 'admin', 'admin',
+                                microversion='2.47').get(
+        '/servers/%s/diagnostics' % server_id, expected=200).json()
+    assert flat['cpu0_time'] > 0 and flat['memory'] > 0
+
+
 def test_boot_user_data_key_ping_power_cycle_delete(
         cloud, api, ping_command):
     user_data = b'#!/bin/sh\necho hello from the integration test\n'
@@ -117,6 +148,7 @@ def test_boot_user_data_key_ping_power_cycle_delete(
     assert 'public_keys=1 ' in console
     assert 'addr=%s ' % address in console
     _ping(ping_command, address)
+    _check_diagnostics(cloud, server_id, server['flavor'])
 
     api.post('/servers/%s/action' % server_id, json={'os-stop': None},
              expected=202)
@@ -176,6 +208,47 @@ def test_two_guests_at_once(cloud, api, ping_command):
             api.delete_server(server_id)
         for server_id in ids:
             api.wait_for_deleted(server_id, timeout=BOOT_TIMEOUT)
+
+
+def test_ssh_login_with_a_generated_key_pair(cloud, api, tmp_path):
+    """As tempest's validation logs in: root, the private key the API
+    returned, the server's fixed address, commands behind tempest's
+    ssh_shell_prologue."""
+    if shutil.which('ssh') is None:
+        pytest.skip('ssh is not installed (openssh-client)')
+    keypair = api.post('/os-keypairs', json={'keypair': {
+        'name': 'itest-generated'}}, expected=(200, 201)).json()['keypair']
+    key = tmp_path / 'id_generated'
+    key.write_text(keypair['private_key'])
+    key.chmod(0o600)
+    server_id = _boot(cloud, api, 'guest-ssh',
+                      key_name='itest-generated')['id']
+    try:
+        server = api.wait_for_status(server_id, timeout=BOOT_TIMEOUT)
+        address = _address(server, cloud)
+        console = _wait_for_console(api, server_id, MARKER)
+        assert 'NOVA-LITE-GUEST-SSH port=22 authorized_keys=1 ' in console
+        command = ('set -eu -o pipefail; PATH=$PATH:/sbin:/usr/sbin; '
+                   'hostname; ip addr | grep -c "inet %s/"' % address)
+        result = None
+        # NOTE: the READY line follows dropbear's start; a few tries
+        # cover a slow first ARP on a loaded host.
+        for _ in range(5):
+            result = subprocess.run(
+                ['ssh', '-i', str(key), '-o', 'BatchMode=yes',
+                 '-o', 'StrictHostKeyChecking=no',
+                 '-o', 'UserKnownHostsFile=/dev/null',
+                 '-o', 'ConnectTimeout=20', 'root@%s' % address, command],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                timeout=120)
+            if result.returncode != 255:
+                break
+        assert result.returncode == 0, (result.stdout, result.stderr)
+        assert result.stdout.split() == ['guest-ssh', '1'], result.stdout
+    finally:
+        api.delete_server(server_id)
+        api.wait_for_deleted(server_id, timeout=BOOT_TIMEOUT)
+        api.delete('/os-keypairs/itest-generated', expected=(202, 204, 404))
 
 
 def test_image_failing_its_hash_check_ends_in_error(cloud, api):

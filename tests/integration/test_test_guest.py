@@ -41,7 +41,7 @@ METADATA_IP = '169.254.169.254'
 
 
 def make_config_drive(path, instance_uuid, user_data=None,
-                      network_data=None, name='guest'):
+                      network_data=None, name='guest', public_keys=None):
     """Write a Nova-style config drive ISO (label config-2) to path."""
     root = path + '.d'
     latest = os.path.join(root, 'openstack', 'latest')
@@ -50,7 +50,8 @@ def make_config_drive(path, instance_uuid, user_data=None,
             'hostname': '%s.novalocal' % name, 'launch_index': 0,
             'availability_zone': 'nova', 'project_id': 'p1',
             'meta': {'uuid': 'not-this-one'}, 'devices': [],
-            'public_keys': {'key1': 'ssh-ed25519 AAAAC3Nz test@host'}}
+            'public_keys': public_keys or {
+                'key1': 'ssh-ed25519 AAAAC3Nz test@host'}}
     with open(os.path.join(latest, 'meta_data.json'), 'w') as f:
         json.dump(meta, f)
     if user_data is not None:
@@ -329,6 +330,53 @@ def test_guest_answers_ping(boot, netns, ping_command, tmp_path):
     # and it pings the host back, as its user data asked
     line = wait_for_line(g, 'NOVA-LITE-GUEST-PING ', timeout=30)
     assert line == 'NOVA-LITE-GUEST-PING addr=%s result=ok' % HOST_IP
+
+
+def test_guest_ssh_login_with_the_config_drive_key(boot, netns, tmp_path):
+    # tempest's validation: an ECDSA key (its default ssh_key_type) from
+    # the config drive's public_keys, root, commands behind tempest's
+    # ssh_shell_prologue.
+    for tool in ('ssh', 'ssh-keygen'):
+        if shutil.which(tool) is None:
+            pytest.skip('%s is not installed (openssh-client)' % tool)
+    key = str(tmp_path / 'id_ecdsa')
+    subprocess.run(['ssh-keygen', '-q', '-t', 'ecdsa', '-N', '', '-C',
+                    'tempest@nova-lite', '-f', key], check=True, timeout=60)
+    with open(key + '.pub') as f:
+        public_key = f.read()
+    instance_uuid = str(uuid.uuid4())
+    iso = make_config_drive(str(tmp_path / 'cfg.iso'), instance_uuid,
+                            network_data=network_data(), name='sshguest',
+                            public_keys={'tempest-key': public_key})
+    g = boot(iso=iso, prefix=('ip', 'netns', 'exec', netns),
+             netdev='tap,id=n0,ifname=tap0,script=no,downscript=no')
+    g.wait_for_marker()
+    ssh_line = [x for x in g.lines() if x.startswith('NOVA-LITE-GUEST-SSH ')]
+    assert ssh_line == ['NOVA-LITE-GUEST-SSH port=22 authorized_keys=1 '
+                        'host_keys=ecdsa,ed25519 status=started'], g.lines()
+    command = ('set -eu -o pipefail; PATH=$PATH:/sbin:/usr/sbin; '
+               'hostname; id -u; sudo sh -c "echo via-sudo"; '
+               'ip addr | grep -c "inet %s/"; false | cat; echo not-here'
+               % GUEST_IP)
+    argv = ['ip', 'netns', 'exec', netns, 'ssh', '-i', key,
+            '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no',
+            '-o', 'UserKnownHostsFile=/dev/null', '-o', 'ConnectTimeout=10',
+            'root@%s' % GUEST_IP, command]
+    r = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       universal_newlines=True, timeout=120)
+    # pipefail: "false | cat" ends the script with false's status
+    assert r.returncode == 1, (r.returncode, r.stdout, r.stderr)
+    assert r.stdout.split() == ['sshguest', '0', 'via-sudo', '1'], (
+        r.stdout, r.stderr)
+    # a key that is not in the config drive is refused
+    other = str(tmp_path / 'id_other')
+    subprocess.run(['ssh-keygen', '-q', '-t', 'ecdsa', '-N', '', '-f',
+                    other], check=True, timeout=60)
+    argv[argv.index(key)] = other
+    r = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       universal_newlines=True, timeout=120)
+    assert r.returncode == 255, (r.returncode, r.stdout, r.stderr)
+    assert 'Permission denied' in r.stderr, r.stderr
 
 
 # --- Without a config drive: DHCP and the metadata service. ---

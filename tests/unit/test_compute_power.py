@@ -442,14 +442,32 @@ def test_init_host_finishes_interrupted_actions(
         assert reboot.call_args.args[3] == 'HARD'
 
 
-def test_init_host_leaves_a_reboot_not_yet_taken_on(manager, ctxt,
-                                                    synchronous_spawn):
-    # NOTE: REBOOTING means the cast is still queued for this host.
+def test_init_host_reboots_a_reboot_not_yet_taken_on(manager, ctxt,
+                                                     synchronous_spawn):
+    # NOTE: REBOOTING: the API accepted it, this host never began it. The
+    # reboot is done now; if its cast was still queued, it gives way.
     stored = _active(manager, ctxt)
     stored.task_state = task_states.REBOOTING
     stored.save()
+    with mock.patch.object(manager.driver, 'reboot') as reboot:
+        manager.init_host()
+        assert reboot.call_count == 1
+        assert _stored(ctxt).task_state is None
+        manager.reboot_instance(ctxt, stored, 'SOFT')
+        assert reboot.call_count == 1
+    assert _stored(ctxt).vm_state == vm_states.ACTIVE
+
+
+def test_a_queued_pause_after_init_host_settled_it_gives_way(
+        manager, ctxt, synchronous_spawn):
+    stored = _active(manager, ctxt)
+    stored.task_state = task_states.PAUSING
+    stored.save()
     manager.init_host()
-    assert _stored(ctxt).task_state == task_states.REBOOTING
+    assert _stored(ctxt).task_state is None
+    manager.pause_instance(ctxt, stored)
+    assert manager.driver.get_info(stored).state == power_state.RUNNING
+    assert _stored(ctxt).vm_state == vm_states.ACTIVE
 
 
 # ---- power-state sync ------------------------------------------------------

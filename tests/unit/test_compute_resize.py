@@ -13,10 +13,12 @@ import collections
 import datetime
 from unittest import mock
 
+import oslo_messaging as messaging
 import pytest
 
 from nova_lite.compute import manager as compute_manager
 from nova_lite.compute import resize
+from nova_lite.conductor import api as conductor_api
 from nova_lite.conductor.tasks import migrate
 from nova_lite.db import api as db
 from nova_lite.db import compute_node_api as node_db
@@ -26,6 +28,7 @@ from nova_lite import objects
 from nova_lite.states import power_state
 from nova_lite.states import task_states
 from nova_lite.states import vm_states
+from tests.unit import compute_fixtures
 
 UUID = '00000000-0000-0000-0000-0000000000c1'
 TINY = dict(flavorid='1', name='tiny', memory_mb=512, vcpus=1, root_gb=1)
@@ -470,3 +473,60 @@ def test_restart_mid_resize_or_rebuild_is_error(router, world, ctxt,
     stored = _stored(ctxt)
     assert (stored.vm_state, stored.task_state) == (vm_states.ERROR, None)
     assert 'restarted during the %s' % task_state in stored.fault.message
+
+
+# ---- a conductor that does not answer in time ------------------------------
+
+def test_api_puts_back_a_resize_no_conductor_answered(router, world, ctxt):
+    api = compute_fixtures.make_api()
+    api.compute_task_api.resize_instance.side_effect = (
+        exception.ConductorTimeout(method='migrate_server'))
+    instance = _stored(ctxt)
+    instance.launched_at = datetime.datetime(2026, 1, 1)
+    instance.save()
+    with mock.patch.object(api, '_get_flavor_for_resize',
+                           return_value=world['small']):
+        with pytest.raises(exception.ConductorTimeout) as err:
+            api.resize(ctxt, instance, world['small'].flavorid)
+    assert err.value.code == 503
+    stored = _stored(ctxt)
+    assert (stored.vm_state, stored.task_state) == (vm_states.ACTIVE, None)
+    migrations = objects.MigrationList.get_by_filters(
+        ctxt, {'instance_uuid': UUID})
+    assert [m.status for m in migrations] == ['error']
+
+
+def test_conductor_rpc_timeout_becomes_conductor_timeout():
+    with mock.patch('nova_lite.rpc.get_client'):
+        task_api = conductor_api.ComputeTaskAPI()
+    task_api.conductor_compute_rpcapi = mock.Mock()
+    task_api.conductor_compute_rpcapi.migrate_server.side_effect = (
+        messaging.MessagingTimeout())
+    with pytest.raises(exception.ConductorTimeout):
+        task_api.resize_instance(mock.sentinel.ctxt, instance=None,
+                                 flavor=None, migration=None)
+
+
+def test_late_conductor_stops_before_the_host_and_gives_back(
+        router, world, ctxt):
+    instance, migration = _begin_resize(ctxt, world['small'])
+    scheduler = _scheduler(world, 'h2')
+    real_select = scheduler.select_destinations.side_effect
+
+    def select_after_the_api_gave_up(*args, **kwargs):
+        result = real_select(*args, **kwargs)
+        # NOTE: meanwhile the API's call timed out and put it back.
+        compute_fixtures.make_api()._undo_resize_prep(
+            _stored(ctxt), objects.Migration.get_by_id(ctxt, migration.id))
+        return result
+
+    scheduler.select_destinations.side_effect = select_after_the_api_gave_up
+    with pytest.raises(exception.UnexpectedTaskStateError):
+        migrate.MigrationTask(ctxt, instance, world['small'], migration,
+                              True, scheduler, router).execute()
+    assert router.sent == []
+    stored = _stored(ctxt)
+    assert (stored.vm_state, stored.task_state, stored.host) == (
+        vm_states.ACTIVE, None, 'h1')
+    assert _usage(world) == {'h1': 512, 'h2': 0}
+    assert node_db.allocation_get_by_consumer(migration.uuid) == []

@@ -1,11 +1,15 @@
 """The conductor's build orchestration, with the scheduler and compute RPC
 clients mocked at the edge and a real sqlite database."""
 
+import datetime
 from unittest import mock
 
+from oslo_utils import timeutils
 import pytest
 
 from nova_lite.conductor import manager as conductor_manager
+from nova_lite.conductor import orphaned_builds
+from nova_lite import context as nova_context
 from nova_lite.db import compute_node_api as node_db
 from nova_lite.db import instance_api as instance_db
 from nova_lite import exception
@@ -165,3 +169,135 @@ def test_reschedule_without_alternates_says_why_the_last_build_failed(
         'Exceeded maximum number of retries. Exhausted all hosts')
     assert stored.fault.message.endswith(
         '. The last build failed: disk full on host-a')
+
+
+def _events(ctxt, instance):
+    action = objects.InstanceAction.get_by_request_id(ctxt, instance.uuid,
+                                                      ctxt.request_id)
+    return {e.event: e for e in objects.InstanceActionEventList.get_by_action(
+        ctxt, action.id)}
+
+
+def test_a_build_records_its_scheduling_time(conductor, ctxt):
+    node = _node('a')
+    instance = _instance(ctxt)
+    conductor.scheduler_rpcapi.select_destinations.return_value = [
+        [_selection(node)]]
+    conductor.build_instances(ctxt, [instance], image=None,
+                              request_spec=mock.sentinel.spec)
+    events = _events(ctxt, instance)
+    build = events['conductor_schedule_and_build_instances']
+    schedule = events['schedule_instances']
+    assert (build.result, schedule.result) == ('Success', 'Success')
+    # NOTE: scheduling is a phase within the conductor's part.
+    assert build.start_time <= schedule.start_time
+    assert schedule.finish_time <= build.finish_time
+
+
+def test_no_valid_host_fails_both_events_with_details(conductor, ctxt):
+    instance = _instance(ctxt)
+    conductor.scheduler_rpcapi.select_destinations.side_effect = \
+        exception.NoValidHost(reason='ResourceFitFilter removed 2')
+    conductor.build_instances(ctxt, [instance], image=None,
+                              request_spec=None)
+    events = _events(ctxt, instance)
+    for name in ('conductor_schedule_and_build_instances',
+                 'schedule_instances'):
+        assert events[name].result == 'Error'
+        assert 'ResourceFitFilter removed 2' in events[name].details
+        assert 'NoValidHost' in events[name].traceback
+        assert events[name].finish_time is not None
+
+
+def test_one_failed_instance_does_not_stop_the_others(conductor, ctxt):
+    node = _node('a')
+    first, second = _instance(ctxt, 1), _instance(ctxt, 2)
+    conductor.scheduler_rpcapi.select_destinations.return_value = [
+        [_selection(node)], [_selection(node)]]
+    casts = []
+
+    def cast(context, instance, **kwargs):
+        if instance.uuid == first.uuid:
+            raise RuntimeError('broker hiccup')
+        casts.append(instance.uuid)
+
+    conductor.compute_rpcapi.build_and_run_instance.side_effect = cast
+    conductor.build_instances(ctxt, [first, second], image=None,
+                              request_spec=mock.sentinel.spec)
+    assert casts == [second.uuid]
+    failed = objects.Instance.get_by_uuid(ctxt, first.uuid,
+                                          expected_attrs=['fault'])
+    assert (failed.vm_state, failed.task_state) == ('error', None)
+    assert 'RuntimeError' in failed.fault.message or (
+        'broker hiccup' in failed.fault.message)
+    assert _events(ctxt, first)[
+        'conductor_schedule_and_build_instances'].result == 'Error'
+    assert _events(ctxt, second)[
+        'conductor_schedule_and_build_instances'].result == 'Success'
+
+
+# ---- builds no host owns ----------------------------------------------------
+
+def _later(seconds):
+    return mock.patch.object(
+        timeutils, 'utcnow', return_value=timeutils.utcnow() +
+        datetime.timedelta(seconds=seconds))
+
+
+def test_orphaned_builds_are_failed_with_a_fault(database, ctxt):
+    node = _node('a')
+    lost = _instance(ctxt, 1)
+    node_db.allocation_claim(node.id, lost.uuid, {'VCPU': 1})
+    owned = _instance(ctxt, 2)
+    owned.host = 'a'
+    owned.save()
+    with _later(120):
+        failed = orphaned_builds.fail_orphaned_builds(
+            nova_context.get_admin_context(), 60, host='c1')
+    assert failed == [lost.uuid]
+    stored = objects.Instance.get_by_uuid(ctxt, lost.uuid,
+                                          expected_attrs=['fault'])
+    assert (stored.vm_state, stored.task_state) == ('error', None)
+    assert 'no host after 60 seconds' in stored.fault.message
+    assert node_db.allocation_get_by_consumer(lost.uuid) == []
+    event = _events(ctxt, lost)['conductor_schedule_and_build_instances']
+    assert event.result == 'Error'
+    assert 'no host after 60 seconds' in event.details
+    untouched = objects.Instance.get_by_uuid(ctxt, owned.uuid)
+    assert untouched.vm_state == 'building'
+
+
+def test_young_builds_without_a_host_are_left_alone(database, ctxt):
+    instance = _instance(ctxt)
+    assert orphaned_builds.fail_orphaned_builds(
+        nova_context.get_admin_context(), 60) == []
+    assert objects.Instance.get_by_uuid(
+        ctxt, instance.uuid).vm_state == 'building'
+
+
+def test_a_lost_build_found_late_is_not_built(conductor, ctxt):
+    node = _node('a')
+    instance = _instance(ctxt)
+
+    def select(*args, **kwargs):
+        node_db.allocation_claim(node.id, instance.uuid, {'VCPU': 1})
+        with _later(120):
+            orphaned_builds.fail_orphaned_builds(
+                nova_context.get_admin_context(), 60)
+        return [[_selection(node)]]
+
+    conductor.scheduler_rpcapi.select_destinations.side_effect = select
+    conductor.build_instances(ctxt, [instance], image=None,
+                              request_spec=mock.sentinel.spec)
+    conductor.compute_rpcapi.build_and_run_instance.assert_not_called()
+    assert node_db.allocation_usages() == {}
+
+
+def test_orphan_check_is_a_conductor_periodic_task(database, flags):
+    flags(orphaned_build_timeout=0, group='conductor')
+    manager = conductor_manager.ConductorManager()
+    assert manager.periodic_tasks() == []
+    flags(orphaned_build_timeout=300, group='conductor')
+    flags(periodic_interval=9)
+    assert manager.periodic_tasks() == [
+        (manager._fail_orphaned_builds, 9)]

@@ -2,12 +2,15 @@
 
 import datetime
 
+from oslo_db import exception as db_exc
 import pytest
+import sqlalchemy as sa
 
 from nova_lite.db import api as db
 from nova_lite.db import compute_node_api as node_db
 from nova_lite.db import instance_api as instance_db
 from nova_lite import exception
+from nova_lite import sql
 
 pytestmark = pytest.mark.usefixtures('database')
 
@@ -190,4 +193,67 @@ def test_named_lock_is_released_when_the_block_raises():
     ('mariadb+pymysql://u@h/nova?read_timeout=5', 'utf8mb4'),
 ])
 def test_mysql_connections_speak_utf8mb4_unless_told(url, charset):
-    assert db._mysql_utf8mb4(url).query['charset'] == charset
+    assert sa.engine.make_url(sql._utf8mb4(url)).query['charset'] == charset
+
+
+def test_a_lost_connection_is_retried_until_it_comes_back(flags):
+    flags(db_retry_interval=0, db_max_retries=3, group='database')
+    calls = []
+
+    @db.retry_on_conflict
+    def write():
+        calls.append(1)
+        if len(calls) < 3:
+            raise db_exc.DBConnectionError('gone')
+        return 'done'
+
+    assert write() == 'done'
+    assert len(calls) == 3
+
+
+def test_retries_end_in_db_retry_exhausted(flags):
+    flags(db_retry_interval=0, db_max_retries=2, group='database')
+    calls = []
+
+    @db.retry_on_conflict
+    def write():
+        calls.append(1)
+        raise db_exc.DBDeadlock()
+
+    with pytest.raises(exception.DBRetryExhausted):
+        write()
+    assert len(calls) == 3
+
+
+def test_other_errors_are_not_retried(flags):
+    calls = []
+
+    @db.retry_on_conflict
+    def write():
+        calls.append(1)
+        raise exception.InstanceNotFound(instance_id='x')
+
+    with pytest.raises(exception.InstanceNotFound):
+        write()
+    assert calls == [1]
+
+
+def test_a_transaction_that_raises_leaves_nothing_behind():
+    with pytest.raises(RuntimeError):
+        with db.transaction() as session:
+            session.execute(sa.text(
+                "INSERT INTO key_pairs (name, user_id, fingerprint, "
+                "public_key, type, created_at) VALUES "
+                "('k', 'u', 'f', 'p', 'ssh', '2026-01-01')"))
+            raise RuntimeError()
+    with db.reader() as session:
+        assert session.execute(sa.text(
+            'SELECT COUNT(*) FROM key_pairs')).scalar() == 0
+
+
+def test_sqlite_regexp_matches_no_null():
+    with db.reader() as session:
+        assert session.execute(sa.text(
+            "SELECT NULL REGEXP '.'")).scalar() is None
+        assert session.execute(sa.text(
+            "SELECT 'abc' REGEXP '^a'")).scalar() == 1

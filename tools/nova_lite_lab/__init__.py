@@ -27,6 +27,13 @@ host's config (``<host>/nova-lite.conf`` and ``nova-lite.conf.d/``),
 logs (``<host>/logs/``) and pid files (``<host>/pids/``). ``down``
 removes all of it, also from a lab that was made only half way.
 
+The API and the image service run noauth (``X-Auth-Token admin:admin``),
+or, with ``up --keystone FILE``, validate tokens with a Keystone the
+controller reaches (its ``[keystone_authtoken]`` from FILE); the lab's
+own calls (is every compute up? the test guest's import) then take a
+token of FILE's admin. ``tools/run-tempest.py --lab`` (``tox -e
+tempest-libvirt``) runs tempest against such a lab.
+
 One lab per machine: its bridge, namespace, vhost and database names are
 fixed (the bridge's alias names the state directory of the lab that owns
 it).

@@ -96,6 +96,13 @@ def parser():
                      help="an option for every host's config (repeatable)")
     cmd.add_argument('--debug', action='store_true',
                      help='[DEFAULT] debug = True in every service')
+    cmd.add_argument('--keystone', metavar='FILE',
+                     help='authenticate with Keystone instead of noauth: '
+                     'a JSON file {"authtoken": {the API\'s '
+                     '[keystone_authtoken] options}, "admin": {"auth_url", '
+                     '"username", "password", "project_name", '
+                     '"user_domain_id", "project_domain_id"}} (the lab\'s '
+                     'own API calls authenticate as that admin)')
     cmd.add_argument('--keep-on-failure', action='store_true',
                      help='leave a half-made lab to look at')
     sub.add_parser('down', help='remove the lab, all of it')

@@ -53,7 +53,9 @@ def controller_conf(lab):
         transport_url=lab.transport_url(consts.CONTROLLER),
         database_connection=system.db_url(s['db']),
         api_port=consts.API_PORT, metadata_port=consts.METADATA_PORT,
-        image_port=consts.IMAGE_PORT, auth_strategy='noauth',
+        image_port=consts.IMAGE_PORT,
+        auth_strategy='keystone' if s.get('keystone') else 'noauth',
+        keystone_authtoken=(s.get('keystone') or {}).get('authtoken'),
         metadata_secret=s['metadata_secret'],
         physical_interface_mappings='physnet1:%s' % consts.CTL_PHYS,
         default_network_type='vxlan', network_vlan_ranges='physnet1:100:199',
@@ -304,10 +306,49 @@ def find_service(host, name):
         host, name, ', '.join(s.name for s in services)))
 
 
+# What ``tools/lab up --keystone`` needs of the admin it authenticates as.
+KEYSTONE_ADMIN_KEYS = ('auth_url', 'username', 'password', 'project_name',
+                       'user_domain_id', 'project_domain_id')
+_TOKENS = {}
+
+
+def admin_token(lab, timeout=30):
+    """An administrator's token for the lab's API and image service:
+    noauth's ``admin:admin``, or with Keystone a project-scoped token of
+    the ``--keystone`` admin (one per process: a lab command is short).
+
+    :raises LabError: Keystone refused or did not answer.
+    """
+    keystone = lab.settings.get('keystone')
+    if not keystone:
+        return consts.ADMIN_TOKEN
+    admin = keystone['admin']
+    if admin['auth_url'] in _TOKENS:
+        return _TOKENS[admin['auth_url']]
+    body = {'auth': {
+        'identity': {'methods': ['password'], 'password': {'user': {
+            'name': admin['username'], 'password': admin['password'],
+            'domain': {'id': admin['user_domain_id']}}}},
+        'scope': {'project': {'name': admin['project_name'], 'domain': {
+            'id': admin['project_domain_id']}}}}}
+    request = urllib.request.Request(
+        admin['auth_url'].rstrip('/') + '/auth/tokens',
+        data=json.dumps(body).encode(), method='POST',
+        headers={'Content-Type': 'application/json'})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            token = response.headers['X-Subject-Token']
+    except (OSError, urllib.error.URLError) as e:
+        raise LabError('Keystone %s gave no token for %s: %s'
+                       % (admin['auth_url'], admin['username'], e))
+    _TOKENS[admin['auth_url']] = token
+    return token
+
+
 def api_get(lab, path, timeout=10):
     request = urllib.request.Request(
         lab.api_endpoint + path,
-        headers={'X-Auth-Token': consts.ADMIN_TOKEN,
+        headers={'X-Auth-Token': admin_token(lab),
                  'Accept': 'application/json',
                  'OpenStack-API-Version': 'compute 2.1'})
     with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -319,16 +360,19 @@ def compute_services(lab):
     the API does not answer."""
     try:
         services = api_get(lab, '/os-services')['services']
-    except (OSError, ValueError, KeyError, urllib.error.URLError):
+    except (OSError, ValueError, KeyError, urllib.error.URLError,
+            LabError):
         return None
     return {s['host']: s for s in services
             if s['binary'] == 'nova-compute'}
 
 
 def manage(lab, *args, timeout=consts.CMD_TIMEOUT):
+    """Run nova-lite-manage with the controller's config (its image
+    commands with an administrator's token: :func:`admin_token`)."""
     argv = system.script_argv('nova-lite-manage')
     if argv is None:
         raise LabError('nova-lite-manage is not installed')
-    """Run nova-lite-manage with the controller's config."""
     argv = argv + lab.conf_files(consts.CONTROLLER) + list(args)
-    return system.run(argv, timeout=timeout)
+    env = {'OS_AUTH_TOKEN': admin_token(lab)} if args[0] == 'image' else None
+    return system.run(argv, timeout=timeout, env=env)

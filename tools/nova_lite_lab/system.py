@@ -27,15 +27,18 @@ def say(message):
     print('lab: %s' % message, file=sys.stderr, flush=True)
 
 
-def run(argv, check=True, timeout=consts.CMD_TIMEOUT, input=None):
+def run(argv, check=True, timeout=consts.CMD_TIMEOUT, input=None,
+        env=None):
     """Run ``argv``; returns the CompletedProcess (text, stdout+stderr).
 
+    :param env: variables set on top of :func:`child_env`'s.
     :raises LabError: when it fails and ``check`` is set.
     """
     try:
         proc = subprocess.run(argv, input=input, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True,
-                              timeout=timeout, env=child_env(),
+                              timeout=timeout,
+                              env=dict(child_env(), **(env or {})),
                               stdin=None if input else subprocess.DEVNULL)
     except (OSError, subprocess.TimeoutExpired) as e:
         if check:

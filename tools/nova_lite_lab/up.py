@@ -2,6 +2,7 @@
 
 import contextlib
 import ipaddress
+import json
 import os
 import secrets
 import shutil
@@ -51,6 +52,30 @@ def build_test_guest(directory):
     return paths
 
 
+def read_keystone(path):
+    """The ``--keystone`` file's content, or None without one.
+
+    :raises LabError: it is not the JSON object ``tools/lab up --help``
+        describes.
+    """
+    if not path:
+        return None
+    try:
+        with open(path) as f:
+            keystone = json.load(f)
+    except (OSError, ValueError) as e:
+        raise LabError('--keystone %s: %s' % (path, e))
+    admin = keystone.get('admin') if isinstance(keystone, dict) else None
+    missing = [k for k in hosts.KEYSTONE_ADMIN_KEYS
+               if not isinstance(admin, dict) or not admin.get(k)]
+    if missing or not isinstance(keystone.get('authtoken'), dict):
+        raise LabError('--keystone %s wants {"authtoken": {...}, "admin": '
+                       '{%s}}; missing: %s' % (
+                           path, ', '.join(hosts.KEYSTONE_ADMIN_KEYS),
+                           ', '.join(missing) or 'authtoken'))
+    return keystone
+
+
 def pick_virt_type(wanted, guest):
     """``wanted``, or for ``auto`` what tools/probe-kvm.sh finds."""
     if wanted in ('kvm', 'qemu'):
@@ -97,6 +122,7 @@ def cmd_up(args):
         system.say('building (or finding) the test guest')
         guest = build_test_guest(args.guest_dir)
         virt_type = pick_virt_type(args.virt_type, guest)
+        keystone = read_keystone(args.keystone)
         lab.settings = {
             'state_dir': lab.state_dir,
             'computes': ['cpu%d' % n for n in range(1, args.computes + 1)],
@@ -104,6 +130,7 @@ def cmd_up(args):
             'database': consts.DB_NAME, 'virt_type': virt_type,
             'debug': args.debug, 'conf': system.parse_sets(args.set),
             'metadata_secret': secrets.token_hex(16),
+            'keystone': keystone,
             'ip_forward': net.sysctl_read('net.ipv4.ip_forward'),
             'guest_dir': os.path.dirname(guest['kernel']),
             'created': [], 'started_at': time.time(),
@@ -126,11 +153,14 @@ def summary(lab, elapsed):
                          for h in s['computes'])
     return ('Lab up in %.0fs: controller %s (%s) + %d computes (%s); '
             'virt_type %s, %s database %s, RabbitMQ vhost %s, network %s '
-            '(%s); state in %s\nAPI: %s (noauth: X-Auth-Token admin:admin)'
+            '(%s); state in %s\nAPI: %s (%s)'
             % (elapsed, lab.controller_ip, ', '.join(running),
                len(s['computes']), computes, s['virt_type'], s['db'],
                consts.DB_NAME, consts.VHOST, consts.NETWORK_NAME,
-               consts.NETWORK_CIDR, lab.state_dir, lab.api_endpoint))
+               consts.NETWORK_CIDR, lab.state_dir, lab.api_endpoint,
+               'Keystone: %s' % s['keystone']['admin']['auth_url']
+               if s.get('keystone') else
+               'noauth: X-Auth-Token admin:admin'))
 
 
 def note_created(lab, what):

@@ -7,6 +7,7 @@ from oslo_log import log as logging
 from oslo_utils import strutils
 import webob.exc
 
+from nova_lite.api.openstack import api_version_request
 import nova_lite.conf
 from nova_lite import exception
 from nova_lite.states import task_states
@@ -136,6 +137,19 @@ def raise_http_conflict_for_instance_invalid_state(exc, action, server_id):
         msg = ("Instance %(server_id)s is in an invalid state for "
                "'%(action)s'" % {'action': action, 'server_id': server_id})
     raise webob.exc.HTTPConflict(explanation=msg)
+
+
+def check_image_metadata_quota(req, compute_api, context, metadata):
+    """Refuse (403) the metadata of an image made of a server (createImage,
+    createBackup) over the project's metadata_items quota: as Nova, only
+    before 2.39; from then on the image service's own limits apply."""
+    if api_version_request.is_supported(req, '2.39'):
+        return
+    try:
+        compute_api.check_image_metadata_quota(context, metadata)
+    except exception.OverQuota:
+        raise webob.exc.HTTPForbidden(
+            explanation='Image metadata limit exceeded')
 
 
 def act_on_instance(action, server_id, call, *args):

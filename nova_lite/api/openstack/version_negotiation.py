@@ -1,4 +1,5 @@
-"""Microversion negotiation middleware for everything under /v2.1/.
+"""Microversion negotiation middleware for everything under /v2.1/ (and
+the base version, without negotiation, under the legacy /v2/).
 
 It reads the requested microversion once, answers 400 for a malformed one
 and 406 for one outside [MIN_VERSION, MAX_VERSION], and otherwise stores it
@@ -8,8 +9,12 @@ below answer, faults included.
 
 import webob.dec
 
+from nova_lite.api.openstack import api_version_request
 from nova_lite.api.openstack import wsgi
 from nova_lite import exception
+
+# NOTE: set by urlmap.py on requests under /v2/ (the legacy v2.0 API).
+ENV_LEGACY_V2 = 'nova.legacy_v2'
 
 
 class VersionNegotiation(object):
@@ -19,6 +24,12 @@ class VersionNegotiation(object):
 
     @webob.dec.wsgify(RequestClass=wsgi.Request)
     def __call__(self, req):
+        if req.environ.get(ENV_LEGACY_V2):
+            # NOTE: v2.0 is the base microversion whatever the headers
+            # ask, and answers without version headers, as Nova's.
+            req.api_version_request = api_version_request.APIVersionRequest(
+                api_version_request.MIN_VERSION)
+            return req.get_response(self.application)
         try:
             req.set_api_version_request()
         except exception.InvalidAPIVersionString as exc:

@@ -33,11 +33,9 @@ class EvacuationTask(migrate.MoveTask):
     def _execute(self):
         instance = self.instance
         migration = self.migration
-        self._event_start()
         selection = self._schedule(instance.flavor)
         migration.status = 'pre-migrating'
         migration.save()
-        self._event_finish('Success')
         LOG.info('Evacuation of instance %s goes to %s', instance.uuid,
                  selection.service_host)
         self.compute_rpcapi.evacuate_instance(

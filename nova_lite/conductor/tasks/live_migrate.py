@@ -31,7 +31,6 @@ class LiveMigrationTask(migrate.MoveTask):
     def _execute(self):
         instance = self.instance
         migration = self.migration
-        self._event_start()
         selection = self._schedule(instance.flavor)
         dest = selection.service_host
         LOG.info('Checking that instance %s can live-migrate from %s to %s',
@@ -41,7 +40,6 @@ class LiveMigrationTask(migrate.MoveTask):
             block_migration=self.block_migration)
         migration.status = 'queued'
         migration.save()
-        self._event_finish('Success')
         LOG.info('Live migration of instance %s to %s is queued',
                  instance.uuid, dest)
         self.compute_rpcapi.live_migration(

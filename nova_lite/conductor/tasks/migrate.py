@@ -14,6 +14,7 @@ learns why.
 
 from oslo_log import log as logging
 
+from nova_lite.compute import instance_actions
 from nova_lite.conductor.tasks import base
 from nova_lite import conf
 from nova_lite import exception
@@ -46,6 +47,13 @@ class MoveTask(base.TaskBase):
         self.force = force
         self._held = False
         self._claimed = False
+
+    def execute(self):
+        """Run the task inside its instance-action event (an error, after
+        the rollback, fails the event and goes on up)."""
+        with instance_actions.EventReporter(self.context, self.event,
+                                            CONF.host, self.instance.uuid):
+            return super().execute()
 
     def _ignore_source(self):
         return True
@@ -133,26 +141,10 @@ class MoveTask(base.TaskBase):
         except Exception:
             LOG.exception('Rollback of the move of %s failed',
                           instance.uuid)
-        self._event_finish('Error')
 
     def _record_fault(self, error):
         objects.InstanceFault.from_exception(self.context, self.instance.uuid,
                                              error).create()
-
-    def _event_start(self):
-        try:
-            objects.InstanceActionEvent.event_start(
-                self.context, self.instance.uuid, self.event,
-                host=CONF.host)
-        except exception.InstanceActionNotFound:
-            pass
-
-    def _event_finish(self, result):
-        try:
-            objects.InstanceActionEvent.event_finish(
-                self.context, self.instance.uuid, self.event, result)
-        except exception.InstanceActionNotFound:
-            pass
 
 
 class MigrationTask(MoveTask):
@@ -181,10 +173,11 @@ class MigrationTask(MoveTask):
         LOG.info('Scheduling the %s of instance %s (flavor %s to %s)',
                  migration.migration_type, instance.uuid,
                  migration.old_instance_type_id, self.flavor.flavorid)
-        self._event_start()
         selection = self._schedule(self.flavor)
         self._save_flavor()
-        self._event_finish('Success')
+        # NOTE: the API's call may have timed out and put the instance
+        # back (compute.api.API.resize); then the move must not go on.
+        self._check_still_ours()
         LOG.info('The %s of instance %s goes to %s',
                  migration.migration_type, instance.uuid,
                  selection.service_host)
@@ -192,6 +185,16 @@ class MigrationTask(MoveTask):
             self.context, instance=instance, migration=migration,
             flavor=self.flavor, clean_shutdown=self.clean_shutdown,
             host=selection.service_host)
+
+    def _check_still_ours(self):
+        """:raises: UnexpectedTaskStateError when the instance left this
+        move's task state (InstanceNotFound when it is gone)."""
+        current = objects.Instance.get_by_uuid(self.context,
+                                               self.instance.uuid)
+        if current.task_state != self.task_state:
+            raise exception.UnexpectedTaskStateError(
+                instance_uuid=self.instance.uuid,
+                expected=self.task_state, actual=current.task_state)
 
     def _save_flavor(self):
         """Keep the new flavor in the stored RequestSpec (a revert puts the

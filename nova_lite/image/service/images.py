@@ -489,6 +489,15 @@ class ImagesController(object):
         return wsgi.json_response(views.image_view(
             get_image(context, image_id)))
 
+    def tasks(self, req, image_id):
+        """``GET /v2/images/{image_id}/tasks`` (Glance's API 2.12): the
+        import tasks of an image. The image service imports nothing in the
+        background (an upload is stored before its PUT answers), so an image
+        has none; 404 for an image the caller may not see."""
+        context = wsgi.context_of(req)
+        get_image(context, image_id)
+        return wsgi.json_response({'tasks': []})
+
     def update(self, req, image_id):
         """``PATCH /v2/images/{image_id}`` with a JSON-patch body of
         ``add``/``replace``/``remove`` operations, applied in order and

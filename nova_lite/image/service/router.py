@@ -24,6 +24,9 @@ ROUTE_LIST = (
         'PATCH': (images.ImagesController, 'update'),
         'DELETE': (images.ImagesController, 'delete'),
     }),
+    ('/v2/images/{image_id}/tasks', {
+        'GET': (images.ImagesController, 'tasks'),
+    }),
     ('/v2/images/{image_id}/file', {
         'GET': (image_data.ImageDataController, 'download'),
         'PUT': (image_data.ImageDataController, 'upload'),

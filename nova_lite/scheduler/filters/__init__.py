@@ -4,27 +4,6 @@ from nova_lite.scheduler import utils
 
 NAMESPACE = 'nova_lite.scheduler.filters'
 
-# NOTE: used when the entry points are not installed (tests from a source
-# tree); keep in step with setup.cfg.
-BUILTIN_FILTERS = {
-    'ComputeFilter':
-        'nova_lite.scheduler.filters.compute_filter:ComputeFilter',
-    'ResourceFitFilter':
-        'nova_lite.scheduler.filters.resource_fit:ResourceFitFilter',
-    'AvailabilityZoneFilter':
-        'nova_lite.scheduler.filters.availability_zone_filter:'
-        'AvailabilityZoneFilter',
-    'ImagePropertiesFilter':
-        'nova_lite.scheduler.filters.image_props_filter:'
-        'ImagePropertiesFilter',
-    'ServerGroupAffinityFilter':
-        'nova_lite.scheduler.filters.affinity_filter:'
-        'ServerGroupAffinityFilter',
-    'ServerGroupAntiAffinityFilter':
-        'nova_lite.scheduler.filters.affinity_filter:'
-        'ServerGroupAntiAffinityFilter',
-}
-
 
 class HostVerdict:
     """A filter's answer for one host: truthy when the host passes."""
@@ -143,4 +122,4 @@ def load_filters(names):
 
     :raises: SchedulerPluginNotFound
     """
-    return utils.load_plugins('filter', NAMESPACE, names, BUILTIN_FILTERS)
+    return utils.load_plugins('filter', NAMESPACE, names)

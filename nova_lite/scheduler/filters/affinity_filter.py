@@ -25,6 +25,12 @@ class ServerGroupAntiAffinityFilter(filters.BaseHostFilter):
     """Removes hosts that already run ``max_server_per_host`` (default 1)
     members of the request's anti-affinity group."""
 
+    def filter_all(self, host_states, spec_obj):
+        # NOTE: a request outside such a group passes everywhere; ask once.
+        if _group(spec_obj, ANTI_AFFINITY) is None:
+            return list(host_states), []
+        return super().filter_all(host_states, spec_obj)
+
     def host_passes(self, host_state, spec_obj):
         group = _group(spec_obj, ANTI_AFFINITY)
         if group is None:
@@ -41,6 +47,12 @@ class ServerGroupAntiAffinityFilter(filters.BaseHostFilter):
 class ServerGroupAffinityFilter(filters.BaseHostFilter):
     """Once a member of the request's affinity group runs somewhere, removes
     every other host."""
+
+    def filter_all(self, host_states, spec_obj):
+        # NOTE: a request outside such a group passes everywhere; ask once.
+        if _group(spec_obj, AFFINITY) is None:
+            return list(host_states), []
+        return super().filter_all(host_states, spec_obj)
 
     def host_passes(self, host_state, spec_obj):
         group = _group(spec_obj, AFFINITY)

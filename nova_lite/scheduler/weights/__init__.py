@@ -4,19 +4,6 @@ from nova_lite.scheduler import utils
 
 NAMESPACE = 'nova_lite.scheduler.weights'
 
-# NOTE: used when the entry points are not installed (tests from a source
-# tree); keep in step with setup.cfg.
-BUILTIN_WEIGHERS = {
-    'RAMWeigher': 'nova_lite.scheduler.weights.ram:RAMWeigher',
-    'CPUWeigher': 'nova_lite.scheduler.weights.cpu:CPUWeigher',
-    'ServerGroupSoftAffinityWeigher':
-        'nova_lite.scheduler.weights.affinity:'
-        'ServerGroupSoftAffinityWeigher',
-    'ServerGroupSoftAntiAffinityWeigher':
-        'nova_lite.scheduler.weights.affinity:'
-        'ServerGroupSoftAntiAffinityWeigher',
-}
-
 
 def normalize(values, minval=None, maxval=None):
     """Scale ``values`` into 0..1 between ``minval`` and ``maxval``.
@@ -107,4 +94,4 @@ def load_weighers(names):
 
     :raises: SchedulerPluginNotFound
     """
-    return utils.load_plugins('weigher', NAMESPACE, names, BUILTIN_WEIGHERS)
+    return utils.load_plugins('weigher', NAMESPACE, names)

@@ -18,6 +18,14 @@ SOFT_ANTI_AFFINITY = 'soft-anti-affinity'
 class _GroupSoftPolicyWeigher(weights.BaseHostWeigher):
     policy = None
 
+    def weigh_objects(self, weighed_hosts, spec_obj):
+        # NOTE: a request outside such a group weighs 0 everywhere; ask
+        # the request once, not once per host.
+        group = spec_obj.get_default('instance_group')
+        if group is None or group.policy != self.policy:
+            return [0] * len(weighed_hosts)
+        return super().weigh_objects(weighed_hosts, spec_obj)
+
     def _weigh_object(self, host_state, spec_obj):
         group = spec_obj.get_default('instance_group')
         if group is None or group.policy != self.policy:

@@ -3,9 +3,10 @@ the files it builds.
 
 ``build-test-guest.sh`` (beside this module) makes a Debian cloud kernel
 and a busybox initramfs whose ``/init`` (``guest/init``) reads the config
-drive, or else takes DHCP leases and asks the metadata service, and prints
-``NOVA-LITE-GUEST-READY uuid=<uuid> user_data=<base64>`` on the serial
-console (the header of ``guest/init`` describes every line it prints and
+drive, or else takes DHCP leases and asks the metadata service, starts an
+SSH server (dropbear) that lets root in with the instance's public keys,
+and prints ``NOVA-LITE-GUEST-READY uuid=<uuid> user_data=<base64>`` on the
+serial console (the header of ``guest/init`` describes every line it prints and
 the ``#nova-lite-`` directives of the user data it runs after that).
 :func:`build` runs it and adds the third file an image needs: an empty
 qcow2 root disk, which a server's root disk is an overlay of (the guest
@@ -17,7 +18,7 @@ import subprocess
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BUILD_SCRIPT = os.path.join(HERE, 'build-test-guest.sh')
-# NOTE: a first build downloads two Debian packages; later runs only
+# NOTE: a first build downloads nine Debian packages; later runs only
 # check a stamp and answer in a moment.
 BUILD_TIMEOUT = 1800
 ROOT_DISK = 'root.qcow2'

@@ -8,7 +8,12 @@
 #     guest/udhcpc.script: address, routes, DNS, hostname, domain, MTU,
 #     classless static routes) and reads meta_data.json and user_data
 #     from the metadata service at http://169.254.169.254;
-#   - prints NOVA-LITE-GUEST-INFO/-NET/-BOOT lines and then
+#   - starts an SSH server (dropbear, fresh ECDSA and Ed25519 host
+#     keys) that lets root in with the "public_keys" of meta_data.json
+#     (config drive or metadata service) as authorized_keys, so that
+#     tempest's validation (run_validation, connect_method fixed,
+#     ssh_key_type ecdsa) can log in and run commands under busybox sh;
+#   - prints NOVA-LITE-GUEST-INFO/-NET/-SSH/-BOOT lines and then
 #     "NOVA-LITE-GUEST-READY uuid=<uuid> user_data=<base64>" on the
 #     serial console ("uuid=none" when it found neither source);
 #   - then runs the "#nova-lite-ping ADDR..." and "#nova-lite-fetch PATH
@@ -36,9 +41,12 @@
 # ping).
 #
 # Nothing is installed on the host but the tools it needs (cpio, kmod):
-# the kernel (linux-image-cloud-amd64's current image package) and
-# busybox-static are fetched with "apt-get download" and unpacked with
-# dpkg-deb -x under OUTDIR/cache.  Idempotent: when OUTDIR holds a build
+# the kernel (linux-image-cloud-amd64's current image package),
+# busybox-static, and dropbear-bin with the packages of the libraries it
+# loads (libc6, libcrypt1, libgmp10, libtomcrypt1, libtommath1, zlib1g;
+# only dropbear, dropbearkey, the loader and those .so files go into the
+# initramfs, about 2 MiB of its 3.7) are fetched with "apt-get download"
+# and unpacked with dpkg-deb -x under OUTDIR/cache.  Idempotent: when OUTDIR holds a build
 # of the same inputs (this script and guest/*) it only prints
 # the paths.  Remove OUTDIR (or pass --force as the first argument) to
 # rebuild, e.g. to pick up a newer kernel.
@@ -64,6 +72,11 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 SRC=$HERE/guest
 KERNEL_META=linux-image-cloud-amd64
 BUSYBOX_PKG=busybox-static
+# The SSH server (dropbear, dynamically linked) and the packages of the
+# libraries it loads; the build checks with the loader of libc6 that
+# every library resolves inside these packages.
+SSH_PKGS="dropbear-bin libc6 libcrypt1 libgmp10 libtomcrypt1 libtommath1
+zlib1g"
 # Modules the guest needs that this kernel builds as modules (=m); their
 # dependencies (libata, scsi_mod, cdrom, virtio, virtio_ring, failover,
 # ...) are added from modules.dep.  Built in (=y) in the Debian cloud
@@ -151,6 +164,9 @@ fi
 [ -n "$kpkg" ] || { log "cannot resolve $KERNEL_META"; exit 1; }
 fetch "$kpkg" "$CACHE/kernel"
 fetch "$BUSYBOX_PKG" "$CACHE/busybox"
+for pkg in $SSH_PKGS; do
+    fetch "$pkg" "$CACHE/ssh/$pkg"
+done
 
 KROOT=$CACHE/kernel
 KVER=$(ls "$KROOT/lib/modules" | head -n1)
@@ -186,11 +202,45 @@ for path in "${ordered[@]}"; do
     cp "$path" "$STAGE/lib/modules/$name.ko"
     echo "$name" >>"$STAGE/etc/modules.load"
 done
+# dropbear and dropbearkey with the libraries they need (as ld.so lists
+# them, each from the unpacked packages) and the loader at its ELF path.
+SSH_LIBS=
+for pkg in $SSH_PKGS; do
+    for d in lib/x86_64-linux-gnu usr/lib/x86_64-linux-gnu; do
+        [ -d "$CACHE/ssh/$pkg/$d" ] && SSH_LIBS="$SSH_LIBS${SSH_LIBS:+:}$CACHE/ssh/$pkg/$d"
+    done
+done
+LDSO=$CACHE/ssh/libc6/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2
+DROPBEAR_BIN="$CACHE/ssh/dropbear-bin/usr/sbin/dropbear
+$CACHE/ssh/dropbear-bin/usr/bin/dropbearkey"
+mkdir -p "$STAGE"/{lib64,lib/x86_64-linux-gnu,etc/dropbear,root/.ssh}
+for bin in $DROPBEAR_BIN; do
+    [ -x "$bin" ] || { log "no $bin in dropbear-bin"; exit 1; }
+    cp "$bin" "$STAGE/usr/sbin/"
+    listing=$("$LDSO" --inhibit-cache --library-path "$SSH_LIBS" --list "$bin")
+    while read -r name arrow path _; do
+        # NOTE: the loader (an absolute name) is copied below.
+        [ "$arrow" = "=>" ] && [ "${name#/}" = "$name" ] || continue
+        case $path in
+        "$CACHE"/ssh/*) cp -L "$path" "$STAGE/lib/x86_64-linux-gnu/$name" ;;
+        *) log "$(basename "$bin") needs $name, found in none of: $SSH_PKGS"
+           exit 1 ;;
+        esac
+    done <<<"$listing"
+done
+cp -L "$LDSO" "$STAGE/lib64/ld-linux-x86-64.so.2"
+chmod 0700 "$STAGE/root" "$STAGE/root/.ssh"
+printf '#!/bin/sh\n# The guest runs everything as root: sudo just runs it.\nexec "$@"\n' \
+    >"$STAGE/usr/bin/sudo"
+chmod 0755 "$STAGE/usr/bin/sudo"
 install -m 0755 "$SRC/init" "$STAGE/init"
 install -m 0644 "$SRC/jsonflat.awk" "$STAGE/lib/nova-lite/jsonflat.awk"
 install -m 0755 "$SRC/udhcpc.script" "$STAGE/lib/nova-lite/udhcpc.script"
 install -m 0755 "$SRC/acpi-power" "$STAGE/etc/acpi/PWRF/00000080"
-printf 'root:x:0:0:root:/:/bin/sh\n' >"$STAGE/etc/passwd"
+printf 'root:x:0:0:root:/root:/bin/sh\n' >"$STAGE/etc/passwd"
+printf 'root:*:0:0:99999:7:::\n' >"$STAGE/etc/shadow"
+chmod 0600 "$STAGE/etc/shadow"
+printf '/bin/sh\n/bin/ash\n' >"$STAGE/etc/shells"
 printf 'root:x:0:\n' >"$STAGE/etc/group"
 : >"$STAGE/etc/resolv.conf"
 

@@ -20,6 +20,7 @@ from nova_lite.virt import configdrive
 from nova_lite.virt import driver
 from nova_lite.virt.libvirt import config as vconfig
 from nova_lite.virt.libvirt import designer
+from nova_lite.virt.libvirt import diagnostics as libvirt_diagnostics
 from nova_lite.virt.libvirt import disk_transfer
 from nova_lite.virt.libvirt import guest as libvirt_guest
 from nova_lite.virt.libvirt import host as libvirt_host
@@ -354,6 +355,12 @@ class LibvirtDriver(driver.ComputeDriver):
     def list_instance_uuids(self):
         return [guest.uuid for guest in self._host.list_guests()]
 
+    def list_guest_names(self):
+        return {guest.uuid: guest.name for guest in self._host.list_guests()}
+
+    def instances_path(self):
+        return self._instances_path()
+
     def get_info(self, instance):
         guest = self._host.get_guest(instance)
         return driver.InstanceInfo(state=guest.get_power_state(),
@@ -615,6 +622,18 @@ class LibvirtDriver(driver.ComputeDriver):
         LOG.info('Console log of instance %s does not exist (yet)',
                  instance.uuid)
         return ''
+
+    def get_diagnostics(self, instance):
+        """The guest's counters in Nova's libvirt words; see
+        :mod:`nova_lite.virt.libvirt.diagnostics`."""
+        return libvirt_diagnostics.get_diagnostics(
+            self._host.get_guest(instance))
+
+    def get_instance_diagnostics(self, instance):
+        """The guest's figures in the standard shape; see
+        :mod:`nova_lite.virt.libvirt.diagnostics`."""
+        return libvirt_diagnostics.get_instance_diagnostics(
+            self._host.get_guest(instance), instance, self._domain_type())
 
     # ---- moving files between hosts ----------------------------------------
     #

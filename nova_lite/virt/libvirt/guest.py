@@ -182,3 +182,29 @@ class Guest:
     def get_info(self):
         """:returns: (state, max memory KiB, memory KiB, vcpus, cpu time)."""
         return self._call('info')
+
+    # ---- statistics (diagnostics) -------------------------------------------
+
+    def get_vcpus_info(self):
+        """:returns: [(vCPU number, state, CPU time in ns, host CPU)] of
+            a running guest (virDomainGetVcpus)."""
+        vcpus, _cpu_maps = self._call('vcpus')
+        return vcpus
+
+    def block_stats(self, device):
+        """:returns: (read requests, read bytes, write requests, write
+            bytes, errors) of the disk ``device`` (its target, e.g. vda);
+            errors is -1 where the hypervisor does not count them."""
+        return self._call('blockStats', device)
+
+    def interface_stats(self, device):
+        """:returns: (rx bytes, rx packets, rx errors, rx drop, tx bytes,
+            tx packets, tx errors, tx drop) of the host side ``device``
+            (a tap) of a NIC."""
+        return self._call('interfaceStats', device)
+
+    def memory_stats(self):
+        """:returns: virDomainMemoryStats, a dict of KiB figures
+            (``actual``, ``rss``, and with a balloon driver in the guest
+            ``available``, ``unused``...)."""
+        return self._call('memoryStats')

@@ -29,6 +29,13 @@ def test_root_lists_versions(client):
     resp = client.request('/', token=None)
     assert resp.status_int == 200
     assert resp.json == {'versions': [{
+        'id': 'v2.0',
+        'status': 'SUPPORTED',
+        'version': '',
+        'min_version': '',
+        'updated': '2011-01-21T11:33:21Z',
+        'links': [{'rel': 'self', 'href': 'http://localhost/v2/'}],
+    }, {
         'id': 'v2.1',
         'status': 'CURRENT',
         'version': avr.MAX_VERSION,
@@ -38,10 +45,39 @@ def test_root_lists_versions(client):
     }]}
 
 
+@pytest.mark.parametrize('path', ['/v2', '/v2/'])
+def test_v20_document(client, path):
+    resp = client.request(path, token=None)
+    assert resp.status_int == 200
+    version = resp.json['version']
+    assert (version['id'], version['status'], version['version'],
+            version['min_version']) == ('v2.0', 'SUPPORTED', '', '')
+    assert version['links'][0] == {'rel': 'self',
+                                   'href': 'http://localhost/v2/'}
+    assert version['media-types'] == [{
+        'base': 'application/json',
+        'type': 'application/vnd.openstack.compute+json;version=2'}]
+    assert 'OpenStack-API-Version' not in resp.headers
+
+
+def test_legacy_v2_is_the_base_version_without_negotiation(client):
+    # NOTE: Nova's /v2 honours no microversion header and echoes none.
+    client.compute_api.get.return_value = fakes.instance()
+    path = '/v2/servers/%s' % fakes.SERVER
+    resp = client.request(path, version='2.55')
+    assert resp.status_int == 200
+    assert 'OpenStack-API-Version' not in resp.headers
+    server = resp.json['server']
+    assert 'locked' not in server and 'description' not in server
+    assert server['links'][0]['href'].startswith('http://localhost/v2/')
+    assert client.request(path, version='9.9').status_int == 200
+    assert client.request(path, token=None).status_int == 401
+
+
 @pytest.mark.parametrize('path, token', [
     ('/v2.1', None),
-    # /v2.1/ is inside the authenticated API, as in Nova.
     ('/v2.1/', 'u:p'),
+    ('/v2.1/', None),
 ])
 def test_v21_document(client, path, token):
     resp = client.request(path, token=token)
@@ -61,7 +97,9 @@ def test_v21_document(client, path, token):
 def test_version_documents_need_no_token(client):
     assert client.request('/', token=None).status_int == 200
     assert client.request('/v2.1', token=None).status_int == 200
-    assert client.request('/v2.1/', token=None).status_int == 401
+    assert client.request('/v2.1/', token=None).status_int == 200
+    assert client.request('/v2', token=None).status_int == 200
+    assert client.request('/v2/', token=None).status_int == 200
 
 
 def test_root_only_get(client):

@@ -62,7 +62,7 @@ def _spec(zone=None, hints=None):
 def test_maximum_is_2_100_and_latest_gets_it(client):
     assert avr.MAX_VERSION == '2.100'
     resp = client.request('/', token=None)
-    assert resp.json['versions'][0]['version'] == '2.100'
+    assert resp.json['versions'][-1]['version'] == '2.100'
     resp = client.request('/v2.1/', version='latest')
     assert resp.headers['OpenStack-API-Version'] == 'compute 2.100'
     assert client.request(SERVERS, version='2.101').status_int == 406

@@ -87,10 +87,19 @@ def test_create_without_password_when_disabled(client):
 
 
 def test_create_echoes_security_groups(client):
-    groups = [{'name': 'web'}]
+    groups = [{'name': 'default'}]
     resp = client.request(SERVERS, method='POST',
                           body=create_body(security_groups=groups))
     assert resp.json['server']['security_groups'] == groups
+
+
+def test_create_with_unknown_security_group_is_400(client):
+    resp = client.request(SERVERS, method='POST',
+                          body=create_body(security_groups=[{'name': 'web'}]))
+    assert resp.status_int == 400
+    assert resp.json['badRequest']['message'] == (
+        'Security group web not found.')
+    assert not client.compute_api.create.called
 
 
 @pytest.mark.parametrize('counts, expected', [

@@ -5,6 +5,7 @@ order, and the tunnel endpoints table appears."""
 import datetime
 
 from alembic import command as alembic_command
+from oslo_db import exception as db_exc
 import pytest
 import sqlalchemy as sa
 
@@ -95,7 +96,7 @@ def test_upgraded_networks_take_part_in_allocation(at_0008):
 def test_upgrade_adds_a_unique_segment_per_live_network(at_0008):
     _insert_network(at_0008, 1)
     migration.db_sync('0009')
-    with pytest.raises(sa.exc.IntegrityError):
+    with pytest.raises(db_exc.DBDuplicateEntry):
         with at_0008.begin() as conn:
             conn.execute(sa.text(
                 "INSERT INTO networks (uuid, label, cidr, bridge, deleted, "

@@ -90,7 +90,8 @@ def test_image_sync_copies_then_0014_drops(at_0013):
     assert (updated['properties'], updated['tags']) == ({'a': '1'}, ['t'])
 
     migration.db_sync()
-    assert migration.db_version() == '0014'
+    # NOTE: at or past 0014: later migrations run on to the head.
+    assert migration.db_version() >= '0014'
     assert not IMAGE_TABLES & _tables(at_0013)
     assert len(image_db_api.image_get_all()) == 2
 

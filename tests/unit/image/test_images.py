@@ -162,6 +162,19 @@ def test_other_project_cannot_change_a_visible_image(client, mixed):
                          token=OTHER).status_int == 404
 
 
+def test_image_tasks_are_none_and_hidden_images_404(client, mixed):
+    """Glance's GET /v2/images/{id}/tasks (API 2.12), which tempest polls
+    after a backup: nothing imports in the background here."""
+    public_id = mixed['public']['id']
+    response = client.get('/v2/images/%s/tasks' % public_id, token=OTHER)
+    assert response.status_int == 200
+    assert response.json == {'tasks': []}
+    private_id = mixed['private']['id']
+    assert client.get('/v2/images/%s/tasks' % private_id,
+                      token=OTHER).status_int == 404
+    assert client.get('/v2/images/%s/tasks' % private_id).status_int == 200
+
+
 # ---- list filters, sorting and pages ---------------------------------------
 
 def test_filters(client):

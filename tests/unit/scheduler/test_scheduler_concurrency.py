@@ -32,7 +32,7 @@ def test_racing_schedulers_never_overcommit(database, ctxt,
                                             flags):
     # NOTE: every claim but one per round loses the generation race and
     # retries; allow enough rounds that none gives up for that alone.
-    flags.set(group='database', max_retries=THREADS * 4)
+    flags.set(group='database', db_max_retries=THREADS * 4)
     node = add_host('small', vcpus=4, memory_mb=4096, local_gb=40)
     barrier = threading.Barrier(THREADS)
     outcomes = []

@@ -11,6 +11,8 @@ from nova_lite.scheduler.filters import compute_filter
 from nova_lite.scheduler.filters import image_props_filter
 from nova_lite.scheduler.filters import resource_fit
 from nova_lite.scheduler import utils
+from nova_lite.scheduler import weights
+from tests.fixtures import entry_points
 
 from .fakes import make_host_state
 from .fakes import make_service
@@ -251,10 +253,21 @@ def test_load_filters_by_name_in_order():
                                         'ComputeFilter']
 
 
-def test_load_filters_by_module_path():
-    loaded = filters.load_filters(
-        ['nova_lite.scheduler.filters.compute_filter:ComputeFilter'])
+def test_load_filter_of_another_package(tmp_path, monkeypatch):
+    entry_points.install(
+        tmp_path, monkeypatch, filters.NAMESPACE,
+        {'MyFilter': 'nova_lite.scheduler.filters.compute_filter:'
+                     'ComputeFilter'})
+    loaded = filters.load_filters(['MyFilter'])
     assert isinstance(loaded[0], compute_filter.ComputeFilter)
+
+
+def test_load_weigher_that_does_not_import(tmp_path, monkeypatch):
+    entry_points.install(tmp_path, monkeypatch, weights.NAMESPACE,
+                         {'Broken': 'nova_lite.no_such_module:Weigher'})
+    with pytest.raises(exception.SchedulerPluginNotFound) as error:
+        weights.load_weighers(['RAMWeigher', 'Broken'])
+    assert 'Broken' in str(error.value)
 
 
 @pytest.mark.parametrize('name', ['NoSuchFilter', 'no.such.module:Filter'])

@@ -1,7 +1,5 @@
 """load_compute_driver: drivers found by name, unknown names refused."""
 
-import importlib.metadata
-
 import pytest
 
 from nova_lite import exception
@@ -9,6 +7,7 @@ from nova_lite.virt import driver as virt_driver
 from nova_lite.virt import fake
 from nova_lite.virt.libvirt import driver as libvirt_driver
 from nova_lite.virt import virtapi
+from tests.fixtures import entry_points
 
 
 @pytest.mark.parametrize('name, cls', [
@@ -36,28 +35,25 @@ def test_unknown_name_raises():
     assert 'hyperv' in str(err.value)
 
 
-def test_builtin_table_used_without_entry_points(monkeypatch):
-    monkeypatch.setattr(importlib.metadata, 'entry_points',
-                        lambda group: [])
-    loaded = virt_driver.load_compute_driver(virtapi.VirtAPI(), 'fake')
+def test_driver_of_another_package_is_found(tmp_path, monkeypatch):
+    entry_points.install(tmp_path, monkeypatch,
+                         virt_driver.DRIVER_NAMESPACE,
+                         {'other': 'nova_lite.virt.fake:FakeDriver'})
+    loaded = virt_driver.load_compute_driver(virtapi.VirtAPI(), 'other')
     assert isinstance(loaded, fake.FakeDriver)
 
 
-def test_unimportable_driver_raises_not_found(monkeypatch):
-    monkeypatch.setitem(virt_driver.BUILTIN_DRIVERS, 'broken',
-                        'nova_lite.virt.no_such_module:Driver')
-    with pytest.raises(exception.VirtDriverNotFound):
+def test_unimportable_driver_raises_not_found(tmp_path, monkeypatch):
+    entry_points.install(tmp_path, monkeypatch,
+                         virt_driver.DRIVER_NAMESPACE,
+                         {'broken': 'nova_lite.virt.nowhere:Driver'})
+    with pytest.raises(exception.VirtDriverNotFound) as err:
         virt_driver.load_compute_driver(virtapi.VirtAPI(), 'broken')
+    assert 'broken' in str(err.value)
 
 
-def test_builtin_table_matches_setup_cfg():
-    import configparser
-    import pathlib
-    setup_cfg = pathlib.Path(__file__).parents[3] / 'setup.cfg'
-    parser = configparser.ConfigParser()
-    parser.read(setup_cfg)
-    declared = dict(
-        line.replace(' ', '').split('=', 1) for line in
-        parser['entry_points']['nova_lite.compute.drivers'].split('\n')
-        if line.strip())
-    assert declared == virt_driver.BUILTIN_DRIVERS
+def test_compute_manager_refuses_unknown_driver_at_start(flags):
+    from nova_lite.compute import manager
+    flags.set(compute_driver='hyperv')
+    with pytest.raises(exception.VirtDriverNotFound):
+        manager.ComputeManager(host='h1')

@@ -37,8 +37,7 @@ class LockServerController(wsgi.Controller):
     @wsgi.response(202)
     @wsgi.expected_errors(404)
     @wsgi.action('unlock')
-    @validation.schema(schema.unlock, '2.1', '2.72')
-    @validation.schema(schema.unlock_v273, '2.73')
+    @validation.schema(schema.unlock)
     @validation.response_body_schema(schema.unlock_response)
     def _unlock(self, req, id, body):
         """Unlock a server; a lock set by the other side (owner or admin)

@@ -12,17 +12,21 @@ from nova_lite.api.openstack.compute import admin_actions
 from nova_lite.api.openstack.compute import aggregates
 from nova_lite.api.openstack.compute import availability_zone
 from nova_lite.api.openstack.compute import console_output
+from nova_lite.api.openstack.compute import create_backup
 from nova_lite.api.openstack.compute import deferred_delete
 from nova_lite.api.openstack.compute import evacuate
+from nova_lite.api.openstack.compute import extension_info
 from nova_lite.api.openstack.compute import flavor_access
 from nova_lite.api.openstack.compute import flavor_manage
 from nova_lite.api.openstack.compute import flavors
 from nova_lite.api.openstack.compute import flavors_extraspecs
 from nova_lite.api.openstack.compute import floating_ip_pools
+from nova_lite.api.openstack.compute import hosts
 from nova_lite.api.openstack.compute import hypervisors
 from nova_lite.api.openstack.compute import image_metadata
 from nova_lite.api.openstack.compute import images
 from nova_lite.api.openstack.compute import instance_actions
+from nova_lite.api.openstack.compute import instance_usage_audit_log
 from nova_lite.api.openstack.compute import ips
 from nova_lite.api.openstack.compute import keypairs
 from nova_lite.api.openstack.compute import limits
@@ -30,9 +34,13 @@ from nova_lite.api.openstack.compute import lock_server
 from nova_lite.api.openstack.compute import migrate_server
 from nova_lite.api.openstack.compute import migrations
 from nova_lite.api.openstack.compute import networks
+from nova_lite.api.openstack.compute import quota_classes
 from nova_lite.api.openstack.compute import quota_sets
 from nova_lite.api.openstack.compute import rescue
+from nova_lite.api.openstack.compute import security_groups
 from nova_lite.api.openstack.compute import pause_server
+from nova_lite.api.openstack.compute import server_diagnostics
+from nova_lite.api.openstack.compute import server_external_events
 from nova_lite.api.openstack.compute import server_groups
 from nova_lite.api.openstack.compute import server_metadata
 from nova_lite.api.openstack.compute import server_migrations
@@ -66,11 +74,19 @@ SERVER_ACTION_CONTROLLERS = (
     deferred_delete.DeferredDeleteController,
     migrate_server.MigrateServerController,
     evacuate.EvacuateController,
+    create_backup.CreateBackupController,
+    security_groups.SecurityGroupActionController,
 )
 
 ROUTE_LIST = (
     ('/', {
         'GET': (versions.VersionsController, 'show'),
+    }),
+    ('/extensions', {
+        'GET': (extension_info.ExtensionInfoController, 'index'),
+    }),
+    ('/extensions/{id}', {
+        'GET': (extension_info.ExtensionInfoController, 'show'),
     }),
     ('/flavors', {
         'GET': (flavors.FlavorsController, 'index'),
@@ -141,6 +157,22 @@ ROUTE_LIST = (
     ('/limits', {
         'GET': (limits.LimitsController, 'index'),
     }),
+    ('/os-hosts', {
+        'GET': (hosts.HostController, 'index'),
+    }),
+    ('/os-hosts/{id}', {
+        'GET': (hosts.HostController, 'show'),
+        'PUT': (hosts.HostController, 'update'),
+    }),
+    ('/os-hosts/{id}/startup', {
+        'GET': (hosts.HostController, 'startup'),
+    }),
+    ('/os-hosts/{id}/shutdown', {
+        'GET': (hosts.HostController, 'shutdown'),
+    }),
+    ('/os-hosts/{id}/reboot', {
+        'GET': (hosts.HostController, 'reboot'),
+    }),
     ('/os-hypervisors', {
         'GET': (hypervisors.HypervisorsController, 'index'),
     }),
@@ -187,6 +219,10 @@ ROUTE_LIST = (
     ('/os-networks/{id}/action', {
         'POST': (networks.NetworkController, 'action'),
     }),
+    ('/os-quota-class-sets/{id}', {
+        'GET': (quota_classes.QuotaClassSetsController, 'show'),
+        'PUT': (quota_classes.QuotaClassSetsController, 'update'),
+    }),
     ('/os-quota-sets/{id}', {
         'GET': (quota_sets.QuotaSetsController, 'show'),
         'PUT': (quota_sets.QuotaSetsController, 'update'),
@@ -197,6 +233,18 @@ ROUTE_LIST = (
     }),
     ('/os-quota-sets/{id}/detail', {
         'GET': (quota_sets.QuotaSetsController, 'detail'),
+    }),
+    ('/os-instance_usage_audit_log', {
+        'GET': (instance_usage_audit_log.InstanceUsageAuditLogController,
+                'index'),
+    }),
+    ('/os-instance_usage_audit_log/{id}', {
+        'GET': (instance_usage_audit_log.InstanceUsageAuditLogController,
+                'show'),
+    }),
+    ('/os-server-external-events', {
+        'POST': (server_external_events.ServerExternalEventsController,
+                 'create'),
     }),
     ('/os-server-groups', {
         'GET': (server_groups.ServerGroupController, 'index'),
@@ -271,8 +319,14 @@ ROUTE_LIST = (
     ('/servers/{server_id}/migrations/{id}/action', {
         'POST': (server_migrations.ServerMigrationsController, 'action'),
     }),
+    ('/servers/{server_id}/diagnostics', {
+        'GET': (server_diagnostics.ServerDiagnosticsController, 'index'),
+    }),
     ('/servers/{server_id}/os-instance-actions', {
         'GET': (instance_actions.InstanceActionsController, 'index'),
+    }),
+    ('/servers/{server_id}/os-security-groups', {
+        'GET': (security_groups.ServerSecurityGroupController, 'index'),
     }),
     ('/servers/{server_id}/os-instance-actions/{id}', {
         'GET': (instance_actions.InstanceActionsController, 'show'),

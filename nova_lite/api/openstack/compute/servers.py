@@ -5,6 +5,7 @@ revertResize) and rebuild of /servers/{id}/action."""
 import functools
 import secrets
 
+import netaddr
 from oslo_log import log as logging
 from oslo_utils import strutils
 from oslo_utils import timeutils
@@ -18,6 +19,7 @@ from nova_lite.api.openstack.compute.views import servers as views_servers
 from nova_lite.api.openstack import wsgi
 from nova_lite.api import validation
 from nova_lite.compute import api as compute
+from nova_lite.compute import security_group_api
 import nova_lite.conf
 from nova_lite import exception
 from nova_lite.policies import servers as server_policies
@@ -311,8 +313,10 @@ class ServersController(wsgi.Controller):
             server_dict.get('imageRef'),
             server_dict.get('block_device_mapping_v2'))
         if server_dict.get('personality'):
+            self._check_personality(context, server_dict['personality'])
             LOG.warning('Ignoring personality files of server %s: file '
                         'injection is not supported; use user_data.', name)
+        _check_security_groups(server_dict.get('security_groups'))
         if not image_href:
             raise webob.exc.HTTPBadRequest(
                 explanation='Missing imageRef attribute')
@@ -338,7 +342,7 @@ class ServersController(wsgi.Controller):
                 min_count=min_count,
                 max_count=max_count,
                 access_ip_v4=server_dict.get('accessIPv4'),
-                access_ip_v6=server_dict.get('accessIPv6'),
+                access_ip_v6=_normalize_ipv6(server_dict.get('accessIPv6')),
                 config_drive=config_drive,
                 requested_networks=_requested_networks(
                     server_dict.get('networks')),
@@ -397,7 +401,7 @@ class ServersController(wsgi.Controller):
         if 'accessIPv4' in server:
             updates['access_ip_v4'] = server['accessIPv4']
         if 'accessIPv6' in server:
-            updates['access_ip_v6'] = server['accessIPv6']
+            updates['access_ip_v6'] = _normalize_ipv6(server['accessIPv6'])
         if 'hostname' in server:
             updates['hostname'] = server['hostname']
         # NOTE: OS-DCF:diskConfig is accepted but not kept: nova-lite
@@ -505,7 +509,7 @@ class ServersController(wsgi.Controller):
     # call), so "no host fits" is this request's 400, as in Nova.
 
     @wsgi.response(202)
-    @wsgi.expected_errors((400, 403, 404, 409))
+    @wsgi.expected_errors((400, 403, 404, 409, 503))
     @wsgi.action('resize')
     @validation.schema(schema.resize)
     @validation.response_body_schema(schema.resize_response)
@@ -518,6 +522,10 @@ class ServersController(wsgi.Controller):
                       flavor_ref)
         except exception.NoValidHost as error:
             raise webob.exc.HTTPBadRequest(
+                explanation=error.format_message())
+        except exception.ConductorTimeout as error:
+            # NOTE: the server was put back as it was (compute.api).
+            raise webob.exc.HTTPServiceUnavailable(
                 explanation=error.format_message())
 
     @wsgi.response(204)
@@ -558,7 +566,10 @@ class ServersController(wsgi.Controller):
     @validation.schema(schema.rebuild_v263, '2.63', '2.89')
     @validation.schema(schema.rebuild_v290, '2.90', '2.93')
     @validation.schema(schema.rebuild_v294, '2.94')
-    @validation.response_body_schema(schema.rebuild_response)
+    @validation.response_body_schema(schema.rebuild_response, '2.1', '2.53')
+    @validation.response_body_schema(schema.rebuild_response_v254,
+                                     '2.54', '2.56')
+    @validation.response_body_schema(schema.rebuild_response_v257, '2.57')
     def _action_rebuild(self, req, id, body):
         """Rebuild a server from an image; answers with the server."""
         context = req.environ['nova.context']
@@ -566,7 +577,8 @@ class ServersController(wsgi.Controller):
         instance = self._get_server(context, id)
         context.can(SERVERS % 'rebuild', target=_target(instance))
         password = rebuild.get('adminPass') or generate_password()
-        kwargs = _rebuild_kwargs(req, context, rebuild)
+        kwargs = _rebuild_kwargs(req, context, rebuild,
+                                 self._check_personality)
         try:
             common.act_on_instance(
                 'rebuild', id, functools.partial(self.compute_api.rebuild,
@@ -591,9 +603,27 @@ class ServersController(wsgi.Controller):
                 show_srv_usg=False, show_sec_grp=False,
                 show_extended_status=False, show_extended_volumes=False,
                 show_server_groups=True)
+        # NOTE: as Nova, the answer states what a rebuild may have changed
+        # even where the view would leave it out: the key pair from 2.54
+        # (before 2.75 the view has no key_name), the user data from 2.57.
+        if api_version_request.is_supported(req, '2.54'):
+            view['server']['key_name'] = instance.key_name
+        if api_version_request.is_supported(req, '2.57'):
+            view['server']['user_data'] = instance.user_data
         if CONF.api.enable_instance_password:
             view['server']['adminPass'] = password
         return view
+
+    def _check_personality(self, context, files):
+        """Personality files within the caller's injected file quota.
+
+        :raises: HTTPForbidden as Nova's: too many files, a path or
+            contents too long.
+        """
+        try:
+            self.compute_api.check_injected_file_quota(context, files)
+        except exception.OnsetFileLimitExceeded as error:
+            raise webob.exc.HTTPForbidden(explanation=error.format_message())
 
     # ---- createImage (POST /servers/{id}/action) ---------------------------
 
@@ -616,15 +646,8 @@ class ServersController(wsgi.Controller):
         context.can(SERVERS % 'create_image', target=_target(instance))
         entity = body['createImage']
         metadata = entity.get('metadata', {})
-        # NOTE: as Nova, the image metadata quota is only checked before
-        # 2.39 (the image service has its own limits).
-        if not api_version_request.is_supported(req, '2.39'):
-            try:
-                self.compute_api.check_image_metadata_quota(context,
-                                                            metadata)
-            except exception.OverQuota:
-                raise webob.exc.HTTPForbidden(
-                    explanation='Image metadata limit exceeded')
+        common.check_image_metadata_quota(req, self.compute_api, context,
+                                          metadata)
         image = common.act_on_instance(
             'createImage', id, self.compute_api.snapshot, context, instance,
             entity['name'], metadata)
@@ -636,7 +659,7 @@ class ServersController(wsgi.Controller):
         return response
 
 
-def _rebuild_kwargs(req, context, rebuild):
+def _rebuild_kwargs(req, context, rebuild, check_personality):
     """What a rebuild changes besides the image, as the compute API's
     keyword arguments, by microversion.
 
@@ -647,14 +670,16 @@ def _rebuild_kwargs(req, context, rebuild):
     if 'name' in rebuild:
         kwargs['display_name'] = common.normalize_name(rebuild['name'])
     for key, field in (('metadata', 'metadata'),
-                       ('accessIPv4', 'access_ip_v4'),
-                       ('accessIPv6', 'access_ip_v6')):
+                       ('accessIPv4', 'access_ip_v4')):
         if key in rebuild:
             kwargs[field] = rebuild[key]
+    if 'accessIPv6' in rebuild:
+        kwargs['access_ip_v6'] = _normalize_ipv6(rebuild['accessIPv6'])
     if 'preserve_ephemeral' in rebuild:
         kwargs['preserve_ephemeral'] = strutils.bool_from_string(
             rebuild['preserve_ephemeral'], strict=True)
     if rebuild.get('personality'):
+        check_personality(context, rebuild['personality'])
         LOG.warning('Ignoring personality files of a rebuild: file '
                     'injection is not supported; use user_data.')
     if api_version_request.is_supported(req, '2.19') and (
@@ -679,6 +704,26 @@ def _rebuild_kwargs(req, context, rebuild):
             'hostname' in rebuild):
         kwargs['hostname'] = rebuild['hostname']
     return kwargs
+
+
+def _normalize_ipv6(address):
+    """An IPv6 address in its compact form (``::babe:dc0c:1602``), as
+    Nova's IPV6AddressField keeps and shows it; None and '' unchanged."""
+    if not address:
+        return address
+    return str(netaddr.IPAddress(address, version=6))
+
+
+def _check_security_groups(requested):
+    """The security groups a create names must exist, as Nova's 400.
+
+    :raises: HTTPBadRequest for a group other than nova-lite's one.
+    """
+    for group in requested or []:
+        name = group.get('name')
+        if name and name != security_group_api.DEFAULT:
+            raise webob.exc.HTTPBadRequest(
+                explanation='Security group %s not found.' % name)
 
 
 def _image_url(image_id):

@@ -12,25 +12,19 @@ Visibility is decided here, in the query, so that a list and its
 ``marker`` see the same images.
 """
 
-import datetime
 import os
-import threading
 
+from oslo_db import exception as db_exc
 import sqlalchemy as sa
-from sqlalchemy import exc as sa_exc
-from sqlalchemy import orm
 
 from nova_lite import conf
 from nova_lite import exception
 from nova_lite.image.service.db import models
+from nova_lite import sql
 
 CONF = conf.CONF
 
 SQLITE_FILE = 'nova-lite-image.sqlite'
-
-_ENGINE = None
-_SESSIONMAKER = None
-_ENGINE_LOCK = threading.Lock()
 
 
 def database_url():
@@ -42,79 +36,18 @@ def database_url():
     return 'sqlite:///' + os.path.join(CONF.state_path, SQLITE_FILE)
 
 
-def _sqlite_pragmas(dbapi_conn, _record):
-    cursor = dbapi_conn.cursor()
-    # NOTE: as for nova-lite's database: readers beside a writer, a
-    # second writer waits, and ON DELETE CASCADE holds.
-    cursor.execute('PRAGMA journal_mode=WAL')
-    cursor.execute('PRAGMA busy_timeout=30000')
-    cursor.execute('PRAGMA foreign_keys=ON')
-    cursor.close()
+# NOTE: an enginefacade of its own (pool options from [database]), on the
+# image service's database.
+_DATABASE = sql.Database(database_url)
 
-
-def create_engine(url):
-    """An engine on ``url`` set up as the image service uses it (pool sizes
-    from ``[database]``, the options every nova-lite engine shares)."""
-    kwargs = {'future': True}
-    if url.startswith('sqlite'):
-        kwargs['connect_args'] = {'check_same_thread': False, 'timeout': 30}
-    else:
-        kwargs.update(pool_size=CONF.database.max_pool_size,
-                      max_overflow=CONF.database.max_overflow,
-                      pool_timeout=CONF.database.pool_timeout,
-                      pool_recycle=CONF.database.connection_recycle_time,
-                      pool_pre_ping=True)
-    parsed = sa.engine.make_url(url)
-    if (parsed.get_backend_name() in ('mysql', 'mariadb') and
-            'charset' not in parsed.query):
-        # NOTE: names and properties may hold any Unicode text.
-        parsed = parsed.update_query_dict({'charset': 'utf8mb4'})
-    engine = sa.create_engine(parsed, **kwargs)
-    if url.startswith('sqlite'):
-        sa.event.listen(engine, 'connect', _sqlite_pragmas)
-    return engine
-
-
-def get_engine():
-    global _ENGINE, _SESSIONMAKER
-    with _ENGINE_LOCK:
-        if _ENGINE is None:
-            _ENGINE = create_engine(database_url())
-            _SESSIONMAKER = orm.sessionmaker(bind=_ENGINE,
-                                             expire_on_commit=False)
-        return _ENGINE
-
-
-def dispose_engine():
-    global _ENGINE, _SESSIONMAKER
-    with _ENGINE_LOCK:
-        if _ENGINE is not None:
-            _ENGINE.dispose()
-        _ENGINE = None
-        _SESSIONMAKER = None
-
-
-class _Transaction:
-    def __enter__(self):
-        get_engine()
-        self.session = _SESSIONMAKER()
-        self.session.begin()
-        return self.session
-
-    def __exit__(self, exc_type, exc, tb):
-        try:
-            if exc_type is None:
-                self.session.commit()
-            else:
-                self.session.rollback()
-        finally:
-            self.session.close()
-        return False
+get_engine = _DATABASE.get_engine
+dispose_engine = _DATABASE.dispose
+create_engine = sql.create_engine
 
 
 def transaction():
     """``with transaction() as session``: commit on success, else roll back."""
-    return _Transaction()
+    return _DATABASE.writer()
 
 
 # NOTE: the sort keys Glance accepts. Nullable columns sort through a
@@ -159,10 +92,6 @@ CORE_COLUMNS = ('id', 'name', 'disk_format', 'container_format', 'size',
                 'updated_at')
 
 
-def _now():
-    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
-
-
 def image_to_dict(row):
     """A detached ``Image`` row as a dict: its columns, ``properties``
     (name -> value) and ``tags`` (sorted)."""
@@ -202,7 +131,7 @@ def image_create(values, properties=None, tags=None):
     :returns: the new image as a dict.
     :raises: Conflict when an image with that id exists.
     """
-    now = _now()
+    now = sql.now()
     values = dict(values)
     values.setdefault('created_at', now)
     # NOTE: Glance shows updated_at from the start, equal to created_at.
@@ -217,7 +146,7 @@ def image_create(values, properties=None, tags=None):
             session.add(row)
             session.flush()
             return image_to_dict(row)
-    except sa_exc.IntegrityError:
+    except db_exc.DBDuplicateEntry:
         raise exception.Conflict(
             reason='image %s already exists' % values.get('id'))
 
@@ -365,7 +294,7 @@ def image_update(image_id, values=None, properties=None, tags=None,
                 sa.update(models.Image)
                 .where(models.Image.id == image_id,
                        models.Image.status == from_state)
-                .values(updated_at=_now(), **(values or {})))
+                .values(updated_at=sql.now(), **(values or {})))
             row = _get_row(session, image_id)
             if result.rowcount == 0:
                 raise exception.Conflict(
@@ -396,7 +325,7 @@ def image_update(image_id, values=None, properties=None, tags=None,
             have = {tag.value for tag in row.tags}
             for value in sorted(wanted - have):
                 row.tags.append(models.ImageTag(value=value))
-        row.updated_at = _now()
+        row.updated_at = sql.now()
         session.flush()
         return image_to_dict(row)
 

@@ -7,26 +7,17 @@ host of its own or give way to a real Glance with nothing left behind.
 Glance's table and column names are kept.
 """
 
-import datetime
-
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-
-def _now():
-    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+from nova_lite import sql
 
 
 class Base(orm.DeclarativeBase):
     pass
 
 
-class TimestampMixin:
-    created_at = sa.Column(sa.DateTime, default=_now, nullable=False)
-    updated_at = sa.Column(sa.DateTime, onupdate=_now)
-
-
-class Image(Base, TimestampMixin):
+class Image(Base, sql.TimestampMixin):
     """An image record, with Glance's column names.
 
     Images are removed for good on delete, data file included.
@@ -60,7 +51,7 @@ class Image(Base, TimestampMixin):
         'ImageTag', cascade='all, delete-orphan', lazy='selectin')
 
 
-class ImageProperty(Base, TimestampMixin):
+class ImageProperty(Base, sql.TimestampMixin):
     __tablename__ = 'image_properties'
     __table_args__ = (
         sa.UniqueConstraint('image_id', 'name',
@@ -75,7 +66,7 @@ class ImageProperty(Base, TimestampMixin):
     value = sa.Column(sa.String(255))
 
 
-class ImageTag(Base, TimestampMixin):
+class ImageTag(Base, sql.TimestampMixin):
     __tablename__ = 'image_tags'
     __table_args__ = (
         sa.UniqueConstraint('image_id', 'value',

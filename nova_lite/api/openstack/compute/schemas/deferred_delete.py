@@ -1,15 +1,19 @@
-"""Schemas of the restore and forceDelete server actions: a null body."""
+"""Schemas of the restore and forceDelete server actions: any body.
+
+Nova has no schema for either: whatever value the key has (null, {}) is
+accepted and ignored.
+"""
 
 restore = {
     'type': 'object',
-    'properties': {'restore': {'type': 'null'}},
+    'properties': {'restore': {}},
     'required': ['restore'],
     'additionalProperties': False,
 }
 
 force_delete = {
     'type': 'object',
-    'properties': {'forceDelete': {'type': 'null'}},
+    'properties': {'forceDelete': {}},
     'required': ['forceDelete'],
     'additionalProperties': False,
 }

@@ -26,17 +26,11 @@ lock_v273 = {
     'additionalProperties': False,
 }
 
+# NOTE: at every microversion any value under the key is accepted and
+# ignored, as in Nova (clients send null, tempest sends {}).
 unlock = {
     'type': 'object',
     'properties': {'unlock': {}},
-    'required': ['unlock'],
-    'additionalProperties': False,
-}
-
-# NOTE: from 2.73 unlock takes null only.
-unlock_v273 = {
-    'type': 'object',
-    'properties': {'unlock': {'type': 'null'}},
     'required': ['unlock'],
     'additionalProperties': False,
 }

@@ -20,7 +20,7 @@ rescue = {
 
 unrescue = {
     'type': 'object',
-    'properties': {'unrescue': {'type': 'null'}},
+    'properties': {'unrescue': {}},
     'required': ['unrescue'],
     'additionalProperties': False,
 }

@@ -935,6 +935,17 @@ rebuild_response = {
     'additionalProperties': False,
 }
 
+# 2.54: the key pair (a rebuild may change it); 2.57: the user data.
+rebuild_response_v254 = copy.deepcopy(rebuild_response)
+rebuild_response_v254['properties']['server']['properties']['key_name'] = {
+    'type': ['string', 'null']}
+rebuild_response_v254['properties']['server']['required'].append('key_name')
+rebuild_response_v257 = copy.deepcopy(rebuild_response_v254)
+rebuild_response_v257['properties']['server']['properties']['user_data'] = {
+    'type': ['string', 'null']}
+rebuild_response_v257['properties']['server']['required'].append(
+    'user_data')
+
 
 # ---- createImage -----------------------------------------------------------
 

@@ -2,23 +2,26 @@
 
 from nova_lite.api.validation import parameter_types
 
+# NOTE: Nova has no schema for shelve, shelveOffload or unshelve before
+# 2.77: any value under the key ({} from tempest, null from clients) is
+# accepted and ignored.
 shelve = {
     'type': 'object',
-    'properties': {'shelve': {'type': 'null'}},
+    'properties': {'shelve': {}},
     'required': ['shelve'],
     'additionalProperties': False,
 }
 
 shelve_offload = {
     'type': 'object',
-    'properties': {'shelveOffload': {'type': 'null'}},
+    'properties': {'shelveOffload': {}},
     'required': ['shelveOffload'],
     'additionalProperties': False,
 }
 
 unshelve = {
     'type': 'object',
-    'properties': {'unshelve': {'type': 'null'}},
+    'properties': {'unshelve': {}},
     'required': ['unshelve'],
     'additionalProperties': False,
 }

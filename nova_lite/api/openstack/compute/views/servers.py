@@ -8,6 +8,7 @@ import hashlib
 from nova_lite.api.openstack import api_version_request
 from nova_lite.api.openstack import common
 from nova_lite.api.openstack.compute.views import addresses as views_addresses
+from nova_lite.compute import security_group_api
 from nova_lite.image import meta as image_body
 from nova_lite import objects
 from nova_lite.policies import flavor_extra_specs as fes_policies
@@ -96,7 +97,8 @@ class ViewBuilder(common.ViewBuilder):
                 'OS-DCF:diskConfig': self._disk_config(instance),
                 # NOTE: the groups are not applied yet; like Nova, answer
                 # with what was asked for, or the default group.
-                'security_groups': security_groups or [{'name': 'default'}],
+                'security_groups': security_groups or [
+                    {'name': security_group_api.DEFAULT}],
             },
         }
 
@@ -378,8 +380,11 @@ class ViewBuilder(common.ViewBuilder):
 
     @staticmethod
     def _get_security_groups(instance):
-        groups = _get(instance, 'security_groups', [])
-        return [{'name': getattr(group, 'name', group)} for group in groups]
+        # NOTE: as Nova with Neutron, the groups are those of the server's
+        # ports, so a server without ports (or whose group was removed)
+        # has none, and no key.
+        return [{'name': name}
+                for name in security_group_api.names(instance)]
 
     @staticmethod
     def _get_volumes_attached(request, instance):

@@ -1,4 +1,4 @@
-"""Views of the API version documents (``GET /`` and ``GET /v2.1``)."""
+"""Views of the API version documents (``GET /``, ``/v2.1``, ``/v2``)."""
 
 import copy
 
@@ -38,4 +38,6 @@ class ViewBuilder(object):
         return {'version': document}
 
     def generate_href(self, version_id):
-        return common.url_join(self.base_url, version_id, '')
+        # NOTE: v2.0 lives under /v2, as in Nova.
+        path = 'v2.1' if version_id.startswith('v2.1') else 'v2'
+        return common.url_join(self.base_url, path, '')

@@ -22,6 +22,7 @@ import logging
 import os
 
 from alembic import op
+from oslo_db import exception as db_exc
 import sqlalchemy as sa
 
 from nova_lite import conf
@@ -181,7 +182,7 @@ def upgrade():
         return
     try:
         copied = copy_from_compute_database(bind, url)
-    except sa.exc.OperationalError as error:
+    except (sa.exc.OperationalError, db_exc.DBError) as error:
         # NOTE: this host may not reach nova-lite's database (an image
         # service on a host of its own); nova-lite's 0014 refuses to drop
         # images that are not here, so nothing is lost by going on.
