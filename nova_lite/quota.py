@@ -62,19 +62,25 @@ def defaults():
 
 
 def get_class_quotas(class_name):
-    """{resource: limit} of a quota class: its own over the defaults."""
+    """{resource: limit} of a quota class: its own over the defaults.
+
+    NOTE: a class also keeps nova-network's resources when they are set
+    (below 2.50 the API takes and shows them, as Nova's); nothing
+    enforces them.
+    """
     quotas = defaults()
     quotas.update({name: value for name, value in
                    quota_db.quota_class_get_all_by_name(class_name).items()
-                   if name in RESOURCES})
+                   if name in RESOURCES or name in NETWORK_RESOURCES})
     return quotas
 
 
 def set_class_quotas(class_name, values):
-    """Store limits of a quota class (resources of ``RESOURCES`` only)."""
-    quota_db.quota_class_set(class_name, {name: int(value)
-                                          for name, value in values.items()
-                                          if name in RESOURCES})
+    """Store limits of a quota class (of ``RESOURCES`` and
+    ``NETWORK_RESOURCES`` only)."""
+    quota_db.quota_class_set(class_name, {
+        name: int(value) for name, value in values.items()
+        if name in RESOURCES or name in NETWORK_RESOURCES})
 
 
 def get_project_quotas(project_id):

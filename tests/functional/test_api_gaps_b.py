@@ -61,7 +61,7 @@ def test_diagnostics_standard_shape_from_2_48(aio_cloud, server):
     body = _at(aio_cloud.admin, '2.48').get(
         '/servers/%s/diagnostics' % server, expected=200).json()
     assert (body['state'], body['driver'], body['num_cpus'],
-            body['num_disks']) == ('running', 'fake', 1, 1)
+            body['num_disks']) == ('running', 'libvirt', 1, 1)
     assert body['memory_details']['maximum'] > 0
     assert len(body['cpu_details']) == body['num_cpus']
     assert len(body['nic_details']) == body['num_nics']

@@ -47,7 +47,7 @@ def outcome(cloud):
         return client.create_server('race-%02d' % index)['server']['id']
 
     with concurrent.futures.ThreadPoolExecutor(REQUESTS) as pool:
-        ids = list(pool.map(create, range(REQUESTS), timeout=120))
+        ids = list(pool.map(create, range(REQUESTS), timeout=300))
     assert len(set(ids)) == REQUESTS
     cloud.client.wait_for_servers(ids, timeout=180)
     servers = {sid: cloud.admin.get_server(sid) for sid in ids}
@@ -125,7 +125,7 @@ def test_burst_with_room_all_active(roomy_cloud):
         return client.create_server('burst-%02d' % index)['server']['id']
 
     with concurrent.futures.ThreadPoolExecutor(BURST) as pool:
-        ids = list(pool.map(create, range(BURST), timeout=120))
+        ids = list(pool.map(create, range(BURST), timeout=300))
     try:
         servers = cloud.client.wait_for_servers(ids, timeout=180)
         failed = {sid: s.get('fault', {}).get('message')

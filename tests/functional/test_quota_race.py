@@ -47,7 +47,7 @@ def _fire(cloud, project, count, **extra):
         return client.request('POST', '/servers', json={'server': body})
 
     with concurrent.futures.ThreadPoolExecutor(count) as pool:
-        return list(pool.map(create, range(count), timeout=180))
+        return list(pool.map(create, range(count), timeout=300))
 
 
 def _project_servers(cloud, project):

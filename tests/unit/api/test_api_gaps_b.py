@@ -24,7 +24,7 @@ OTHER = 'a7c1b6a2-3c57-4a8e-9d55-2b9cb1b36e20'
 NO_HOST = '5d6a5a0c-7a34-4c3f-8a8e-3c1b4b2d9e11'
 
 STANDARD = {
-    'state': 'running', 'driver': 'fake', 'hypervisor': 'fake',
+    'state': 'running', 'driver': 'libvirt', 'hypervisor': 'fake',
     'hypervisor_os': 'fake-os', 'uptime': 5, 'config_drive': False,
     'num_cpus': 1, 'num_nics': 1, 'num_disks': 1,
     'memory_details': {'maximum': 512, 'used': 256},

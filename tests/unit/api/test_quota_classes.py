@@ -103,9 +103,13 @@ def test_network_resources_accepted_below_2_50(app):
     resp = _req(app, method='PUT', version='2.49', body={
         'quota_class_set': {'floating_ips': 5, 'instances': 7}})
     assert resp.status_int == 200
-    # Nothing counts nova-network's resources: they stay unlimited.
-    assert resp.json['quota_class_set']['floating_ips'] == -1
+    # Kept and shown as set, as Nova's (tempest checks it); nothing
+    # enforces them, and unset they show as unlimited.
+    assert resp.json['quota_class_set']['floating_ips'] == 5
+    assert resp.json['quota_class_set']['fixed_ips'] == -1
     assert resp.json['quota_class_set']['instances'] == 7
+    resp = _req(app, version='2.50')
+    assert 'floating_ips' not in resp.json['quota_class_set']
 
 
 def test_class_name_over_255_is_400(app):

@@ -30,7 +30,7 @@ def _resources(req):
 
 def _view(req, quotas, class_name=None):
     """``{"quota_class_set": ...}``; nova-network's resources (below
-    2.50) are unlimited, as nothing counts them."""
+    2.50) are unlimited unless the class set them: nothing counts them."""
     view = {name: quotas.get(name, -1) for name in _resources(req)}
     if class_name is not None:
         view['id'] = class_name

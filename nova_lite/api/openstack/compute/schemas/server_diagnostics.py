@@ -52,7 +52,9 @@ index_response_v248 = {
                 'additionalProperties': False,
             },
         },
-        'driver': {'type': 'string'},
+        'driver': {'type': 'string',
+                   'enum': ['libvirt', 'xenapi', 'vmwareapi', 'ironic',
+                            'hyperv']},
         'hypervisor': {'type': ['string', 'null']},
         'hypervisor_os': {'type': ['string', 'null']},
         'memory_details': {
