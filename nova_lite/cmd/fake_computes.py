@@ -16,9 +16,10 @@ one green thread polling it, and its periodic tasks (measured: about
 0.3 MB of RSS a host over a 105 MB process). At 1,000 hosts that is 1,000
 sockets and broker connections, which a broker and one process carry;
 what would not carry is 1,000 hosts doing their periodic work at the same
-instant, so each host's loops start at its own offset within the interval
-(:class:`FakeComputeService`). Sharing one connection among the hosts would need the
-driver's private consumer API, and a single queue for all hosts would lose
+instant, so each host's loops start at its own offset within the
+interval (:class:`FakeComputeService`). Sharing one connection among the
+hosts would need the driver's private consumer API, and a single queue
+for all hosts would lose
 which host a message was for; neither is worth it at this scale.
 """
 
