@@ -73,6 +73,18 @@ def test_rebuild_answer(client, version, key_name, user_data):
         assert server['user_data'] == USER_DATA
 
 
+def test_admin_rebuild_answer_from_2_75_has_plain_user_data_only(client):
+    """From 2.75 the rebuild answer is the show view, but the user data
+    only as ``user_data`` (tempest's 2.75 schema refuses the other)."""
+    resp = client.admin(ACTION, method='POST', version='2.75',
+                        body={'rebuild': {'imageRef': fakes.IMAGE}})
+    assert resp.status_int == 202
+    server = resp.json['server']
+    assert server['user_data'] == USER_DATA
+    assert 'OS-EXT-SRV-ATTR:user_data' not in server
+    assert 'OS-EXT-SRV-ATTR:host' in server
+
+
 # ---- accessIPv6 -------------------------------------------------------------
 
 @pytest.mark.parametrize('given, kept', [

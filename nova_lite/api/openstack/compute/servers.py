@@ -609,6 +609,10 @@ class ServersController(wsgi.Controller):
         if api_version_request.is_supported(req, '2.54'):
             view['server']['key_name'] = instance.key_name
         if api_version_request.is_supported(req, '2.57'):
+            # NOTE: as plain ``user_data`` only: Nova's rebuild view leaves
+            # the admin's OS-EXT-SRV-ATTR:user_data out, and tempest's 2.75
+            # rebuild schema refuses it.
+            view['server'].pop('OS-EXT-SRV-ATTR:user_data', None)
             view['server']['user_data'] = instance.user_data
         if CONF.api.enable_instance_password:
             view['server']['adminPass'] = password
